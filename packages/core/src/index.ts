@@ -1,0 +1,98 @@
+export {
+  ACTION_IDS,
+  type ActionId,
+  actionIndex,
+  actionRequirements,
+  GRID_ACTIONS,
+  isActionId,
+  parseAction,
+  UPSCALED_ACTIONS,
+} from './actions.js';
+export { Batcher, type BatcherOptions } from './batch.js';
+export { createClient, type JobRef, type ProviderDefinition, type ResolvedVideoInput } from './client.js';
+export {
+  AuthenticationError,
+  ContentPolicyError,
+  type ErrorCode,
+  InsufficientCreditsError,
+  InvalidRequestError,
+  JobFailedError,
+  JobTimeoutError,
+  MjGateError,
+  type MjGateErrorOptions,
+  NotFoundError,
+  ProviderError,
+  RateLimitError,
+  ResponseValidationError,
+  redact,
+  TimeoutError,
+  UnsupportedError,
+  WebhookVerificationError,
+} from './errors.js';
+export {
+  emptyJob,
+  formatJobId,
+  isTerminal,
+  type Job,
+  type JobImage,
+  type JobStatus,
+  jobIdOf,
+  mergeJob,
+  type Operation,
+  type ProviderName,
+  parseJobId,
+  TERMINAL_STATUSES,
+} from './job.js';
+export { type ProviderOptions, readEnv, resolveApiKey } from './options.js';
+export { composePrompt, modeFlag, type PromptParts } from './prompt.js';
+export {
+  actionInputSchema,
+  blendInputSchema,
+  describeInputSchema,
+  faceSwapInputSchema,
+  imagineInputSchema,
+  shortenInputSchema,
+  validateInput,
+  videoInputSchema,
+} from './schemas.js';
+export { Pacer, sleep } from './sleep.js';
+export {
+  type CallKind,
+  type HttpFailure,
+  type HttpResult,
+  HttpTransport,
+  httpError,
+  parseRetryAfter,
+  type RequestSpec,
+  type TransportConfig,
+  vendorMessage,
+} from './transport.js';
+export type {
+  Account,
+  ActionInput,
+  BlendInput,
+  CallOptions,
+  Capabilities,
+  DescribeInput,
+  FaceSwapInput,
+  ImagineInput,
+  Logger,
+  MidjourneyClient,
+  ShortenInput,
+  VideoInput,
+  WaitOptions,
+  WebhookRequest,
+} from './types.js';
+export { VERSION } from './version.js';
+export { DEFAULT_POLL, type PollDefaults, waitFor, watchJob } from './wait.js';
+export {
+  headerValue,
+  hmacSha256,
+  signWebhookUrl,
+  timingSafeEqual,
+  verifyWebhookUrl,
+  WEBHOOK_PARAMS,
+  webhookJson,
+  webhookProvider,
+  webhookRequestFromFetch,
+} from './webhook.js';

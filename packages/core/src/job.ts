@@ -1,0 +1,129 @@
+import type { ActionId } from './actions.js';
+
+/** A vendor name. The three built-in adapters, or any string a custom adapter uses. */
+export type ProviderName = 'imaginepro' | 'acedata' | 'apiframe' | (string & {});
+
+/** Where a job is. `succeeded`, `failed` and `cancelled` are terminal. */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What kind of request created a job. */
+export type Operation = 'imagine' | 'action' | 'describe' | 'blend' | 'faceswap' | 'video' | 'shorten' | 'seed';
+
+/** One result image. */
+export interface JobImage {
+  url: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A Midjourney job in the neutral model. It is plain JSON: store it, send it to another process,
+ * and pass it (or just its `id`) back to `get`, `wait` or `act` later.
+ */
+export interface Job {
+  /** `'<provider>:<vendor job id>'`: globally unique, JSON-safe, storable. */
+  id: string;
+  provider: ProviderName;
+  /** The vendor's own id (ImaginePro `messageId`, AceData / APIFRAME `task_id`). */
+  providerJobId: string;
+  operation: Operation;
+  /** Set when `operation === 'action'`. */
+  action?: ActionId;
+  /** The job this one acted on, as a full `id`. */
+  parentId?: string;
+  status: JobStatus;
+  /** 0..100 while known; never decreases for one job. */
+  progress: number | null;
+  prompt?: string;
+  /** The 2x2 composite, when the result is a grid. */
+  gridUrl?: string;
+  /** The individual images: 4 tiles of a grid, or the single image. */
+  images: JobImage[];
+  videoUrls: string[];
+  /** Describe / shorten results. */
+  texts: string[];
+  seed?: string;
+  /** Follow-ups the vendor offers on this result, right now. */
+  actions: ActionId[];
+  error?: { code: string; message: string };
+  /** The caller's correlation value, echoed back. */
+  ref?: string;
+  /** ISO-8601. */
+  createdAt?: string;
+  updatedAt?: string;
+  /** The last vendor payload, untouched. */
+  raw: unknown;
+}
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** True for `succeeded`, `failed` and `cancelled`. */
+export function isTerminal(status: JobStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+const rank: Record<JobStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
+/**
+ * Combines what was known about a job with a newer observation, so that status and progress only
+ * move forward: a late poll or an out-of-order webhook never turns `succeeded` back into
+ * `running` or 80% into 40%, and a terminal state sticks. Fields the newer observation leaves out
+ * are kept from the earlier one.
+ */
+export function mergeJob(previous: Job | undefined, next: Job): Job {
+  if (!previous) return next;
+  if (previous.id !== next.id) return next;
+  if (isTerminal(previous.status)) {
+    // A repeat of the same terminal state may carry more detail (e.g. a final webhook after a poll).
+    return next.status === previous.status ? fill(next, previous) : previous;
+  }
+  if (rank[next.status] < rank[previous.status]) return previous;
+  const merged = fill(next, previous);
+  if (previous.progress !== null && (merged.progress === null || merged.progress < previous.progress)) {
+    merged.progress = previous.progress;
+  }
+  return merged;
+}
+
+function fill(next: Job, previous: Job): Job {
+  const out: Job = { ...next };
+  for (const key of Object.keys(previous) as (keyof Job)[]) {
+    if (out[key] === undefined) (out as unknown as Record<string, unknown>)[key] = previous[key];
+  }
+  for (const key of ['images', 'videoUrls', 'texts', 'actions'] as const) {
+    if (out[key].length === 0 && previous[key].length > 0)
+      (out as unknown as Record<string, unknown>)[key] = previous[key];
+  }
+  return out;
+}
+
+/** Builds the neutral id `'<provider>:<vendor job id>'`. */
+export function formatJobId(provider: ProviderName, providerJobId: string): string {
+  return `${provider}:${providerJobId}`;
+}
+
+/** Splits a neutral id. The vendor id may itself contain `:`; the provider name never does. */
+export function parseJobId(id: string): { provider: ProviderName; providerJobId: string } | undefined {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1) return undefined;
+  return { provider: id.slice(0, at), providerJobId: id.slice(at + 1) };
+}
+
+/** The neutral id of a `Job` or of an id string. */
+export function jobIdOf(job: Job | string): string {
+  return typeof job === 'string' ? job : job.id;
+}
+
+/** A job with every list empty and nothing known yet: adapters fill in what their vendor said. */
+export function emptyJob(fields: Pick<Job, 'provider' | 'providerJobId' | 'operation' | 'status'> & Partial<Job>): Job {
+  return {
+    id: formatJobId(fields.provider, fields.providerJobId),
+    progress: null,
+    images: [],
+    videoUrls: [],
+    texts: [],
+    actions: [],
+    raw: undefined,
+    ...fields,
+  };
+}

@@ -1,0 +1,113 @@
+import { JobFailedError, JobTimeoutError, MjGateError, RateLimitError } from './errors.js';
+import { isTerminal, type Job, mergeJob } from './job.js';
+import { sleep, timeoutSignal } from './sleep.js';
+import type { WaitOptions } from './types.js';
+
+/** Polling defaults of a client; `WaitOptions` override them per call. */
+export interface PollDefaults {
+  /** First interval, ms. */
+  intervalMs: number;
+  /** Cap the interval grows toward, ms. */
+  maxIntervalMs: number;
+  /** Overall deadline, ms. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_POLL: PollDefaults = { intervalMs: 1_000, maxIntervalMs: 10_000, timeoutMs: 15 * 60_000 };
+
+const GROWTH = 1.5;
+
+/** What a change looks like to a watcher: anything a caller would display. */
+function fingerprint(job: Job): string {
+  return JSON.stringify([
+    job.status,
+    job.progress,
+    job.gridUrl,
+    job.images.length,
+    job.videoUrls.length,
+    job.texts.length,
+    job.actions.length,
+    job.seed,
+  ]);
+}
+
+/**
+ * Polls `check` until the job is terminal, yielding every observed change in order (merged so that
+ * status and progress never go backwards). Throws `JobTimeoutError` past the deadline (carrying the
+ * last job) and the abort reason when `signal` aborts. A retryable failure of one check (5xx, 429,
+ * network) does not end the watch: the next poll comes later, after `Retry-After` when given.
+ */
+export async function* watchJob(
+  check: (signal: AbortSignal) => Promise<Job>,
+  initial: Job | undefined,
+  options: WaitOptions = {},
+  defaults: PollDefaults = DEFAULT_POLL,
+): AsyncGenerator<Job, void, undefined> {
+  const { signal, onProgress } = options;
+  const timeoutMs = options.timeoutMs ?? defaults.timeoutMs;
+  const first = options.pollIntervalMs ?? defaults.intervalMs;
+  const cap = Math.max(first, options.maxPollIntervalMs ?? defaults.maxIntervalMs);
+  const deadline = Date.now() + timeoutMs;
+  let last = initial;
+  let shown: string | undefined;
+  let interval = first;
+  let firstPoll = true;
+
+  const emit = (job: Job): boolean => {
+    const print = fingerprint(job);
+    if (print === shown) return false;
+    shown = print;
+    onProgress?.(job);
+    return true;
+  };
+
+  if (last && isTerminal(last.status)) {
+    emit(last);
+    yield last;
+    return;
+  }
+
+  while (true) {
+    if (signal?.aborted) throw signal.reason;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timedOut(last, timeoutMs);
+    if (!firstPoll) await sleep(Math.min(interval, remaining), signal);
+    firstPoll = false;
+
+    const limit = timeoutSignal(Math.max(1, deadline - Date.now()));
+    const pollSignal = signal ? AbortSignal.any([signal, limit.signal]) : limit.signal;
+    let job: Job;
+    try {
+      job = await check(pollSignal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (limit.signal.aborted) throw timedOut(last, timeoutMs);
+      if (!MjGateError.isInstance(error) || !error.retryable) throw error;
+      const retryAfter = error instanceof RateLimitError ? error.retryAfterMs : undefined;
+      interval = Math.min(cap, Math.max(interval * GROWTH, retryAfter ?? 0));
+      continue;
+    } finally {
+      limit.clear();
+    }
+
+    const merged = mergeJob(last, job);
+    last = merged;
+    if (emit(merged)) yield merged;
+    else interval = Math.min(cap, interval * GROWTH);
+    if (isTerminal(merged.status)) return;
+  }
+}
+
+function timedOut(last: Job | undefined, timeoutMs: number): Error {
+  if (!last) return new MjGateError('job_timeout', `No status was read within ${timeoutMs} ms.`, { retryable: true });
+  return new JobTimeoutError(last, timeoutMs);
+}
+
+/** Drains a watch: resolves with the `succeeded` job, throws `JobFailedError` for `failed`/`cancelled`. */
+export async function waitFor(watch: AsyncIterable<Job>): Promise<Job> {
+  let last: Job | undefined;
+  for await (const job of watch) last = job;
+  if (!last) throw new MjGateError('job_timeout', 'The watch ended before any status was read.');
+  if (last.status !== 'succeeded') throw new JobFailedError(last);
+  return last;
+}
