@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
 import { Batcher } from './batch.js';
-import { InvalidRequestError, UnsupportedError } from './errors.js';
+import { InvalidRequestError, NotFoundError, UnsupportedError } from './errors.js';
 import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import {
   actionInputSchema,
@@ -200,7 +200,8 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     async video(input, options = {}) {
       const run = need('video', 'video');
       const valid = validateInput(videoInputSchema as v.GenericSchema<unknown, VideoInput>, input, 'video', provider);
-      const resolved: ResolvedVideoInput = { ...valid, extend: valid.extend ? ref(valid.extend) : undefined };
+      // The schema only checks `extend` has an id; resolve the caller's own value so a full Job stays whole.
+      const resolved: ResolvedVideoInput = { ...valid, extend: input.extend ? ref(input.extend) : undefined };
       return run(await withWebhook(resolved), options);
     },
 
@@ -219,18 +220,24 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
 
     async getMany(jobs, options = {}) {
       const ids = jobs.map((j) => ref(j).providerJobId);
-      if (!def.getMany || !def.batch) return Promise.all(ids.map((id) => def.get(id, options)));
-      const { max, min = 1 } = def.batch;
-      const out: Job[] = [];
-      for (let i = 0; i < ids.length; i += max) {
-        const chunk = ids.slice(i, i + max);
-        out.push(
-          ...(chunk.length < min
-            ? await Promise.all(chunk.map((id) => def.get(id, options)))
-            : await def.getMany(chunk, options)),
-        );
-      }
-      return out;
+      const unique = [...new Set(ids)];
+      const chunks: string[][] = [];
+      const { max = 1, min = 1 } = def.getMany && def.batch ? def.batch : {};
+      for (let i = 0; i < unique.length; i += max) chunks.push(unique.slice(i, i + max));
+      const results = await Promise.all(
+        chunks.map((chunk) =>
+          def.getMany && chunk.length >= min && def.batch
+            ? def.getMany(chunk, options)
+            : Promise.all(chunk.map((id) => def.get(id, options))),
+        ),
+      );
+      const byId = new Map(results.flat().map((job) => [job.providerJobId, job]));
+      // Vendors leave unknown ids out of a batch answer; the caller gets one job per id asked, in order.
+      return ids.map((id) => {
+        const job = byId.get(id);
+        if (!job) throw new NotFoundError(`${provider} does not know job ${id}.`, { provider });
+        return job;
+      });
     },
 
     async cancel(job, options = {}) {

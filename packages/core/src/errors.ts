@@ -63,21 +63,28 @@ export class MjGateError extends Error {
     if (options.cause !== undefined) this.cause = options.cause;
   }
 
-  /** True for any mjgate error, from this copy of the package or another. */
-  static isInstance(value: unknown): value is MjGateError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARK] === true;
+  /** The code every instance of this class has; `undefined` on the base class. */
+  static readonly errorCode: ErrorCode | undefined = undefined;
+
+  /**
+   * True for an error of this class, from this copy of the package or another: `MjGateError.isInstance(e)`
+   * for any mjgate error, `RateLimitError.isInstance(e)` (narrowed to `RateLimitError`) for one kind.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => MjGateError>(
+    this: T & { readonly errorCode: ErrorCode | undefined },
+    value: unknown,
+  ): value is InstanceType<T> {
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[MARK] !== true) return false;
+    return this.errorCode === undefined || (value as MjGateError).code === this.errorCode;
   }
 }
 
 function errorClass<C extends ErrorCode>(code: C, retryableByDefault: boolean) {
   return class extends MjGateError {
+    static override readonly errorCode: ErrorCode = code;
     declare readonly code: C;
     constructor(message: string, options: MjGateErrorOptions = {}) {
       super(code, message, { retryable: retryableByDefault, ...options });
-    }
-    /** True for an error of this kind, from this copy of the package or another. */
-    static override isInstance(value: unknown): value is MjGateError & { code: C } {
-      return MjGateError.isInstance(value) && value.code === code;
     }
   };
 }
@@ -114,15 +121,13 @@ export class RateLimitError extends errorClass('rate_limited', true) {
 
 /** The job ended `failed` or `cancelled`. `job` is its last state, with `job.error` when known. */
 export class JobFailedError extends MjGateError {
+  static override readonly errorCode: ErrorCode = 'job_failed';
   declare readonly code: 'job_failed';
   readonly job: Job;
   constructor(job: Job, options: MjGateErrorOptions = {}) {
     const why = job.error ? `: ${job.error.message} (${job.error.code})` : '';
     super('job_failed', `Job ${job.id} ended ${job.status}${why}.`, { provider: job.provider, ...options });
     this.job = job;
-  }
-  static override isInstance(value: unknown): value is JobFailedError {
-    return MjGateError.isInstance(value) && value.code === 'job_failed';
   }
 }
 
@@ -131,6 +136,7 @@ export class JobFailedError extends MjGateError {
  * vendor, and may be billed; wait on it again or look it up later.
  */
 export class JobTimeoutError extends MjGateError {
+  static override readonly errorCode: ErrorCode = 'job_timeout';
   declare readonly code: 'job_timeout';
   readonly job: Job;
   constructor(job: Job, timeoutMs: number, options: MjGateErrorOptions = {}) {
@@ -140,9 +146,6 @@ export class JobTimeoutError extends MjGateError {
       { provider: job.provider, retryable: true, ...options },
     );
     this.job = job;
-  }
-  static override isInstance(value: unknown): value is JobTimeoutError {
-    return MjGateError.isInstance(value) && value.code === 'job_timeout';
   }
 }
 

@@ -26,6 +26,9 @@ export type CallKind = 'read' | 'submit';
 export interface HttpFailure {
   provider: ProviderName;
   kind: CallKind;
+  method: RequestSpec<unknown>['method'];
+  /** The request path below the base URL, e.g. `/api/v1/message/fetch/123`. */
+  path: string;
   status: number;
   /** The body parsed as JSON, or its text when it is not JSON. */
   body: unknown;
@@ -386,6 +389,8 @@ export class HttpTransport {
     const failure: HttpFailure = {
       provider,
       kind: spec.kind,
+      method: spec.method,
+      path: spec.path,
       status: response.status,
       body,
       text,

@@ -61,10 +61,13 @@ export async function* watchJob(
     return true;
   };
 
-  if (last && isTerminal(last.status)) {
+  if (last) {
+    // The caller already holds this state (typically the job a submit just returned): report it and
+    // wait one interval before asking, since a vendor may not be able to read a brand-new id yet.
     emit(last);
     yield last;
-    return;
+    if (isTerminal(last.status)) return;
+    firstPoll = false;
   }
 
   while (true) {

@@ -91,3 +91,20 @@ describe('batched polling', () => {
     expect(b.status === 'rejected' && b.reason).toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('getMany', () => {
+  it('keeps the order asked, and an id the vendor left out is NotFoundError', async () => {
+    nock(BASE)
+      .post('/fetch-many')
+      .reply(200, [
+        { id: 'b', state: 'done', pct: 100 },
+        { id: 'a', state: 'done', pct: 100 },
+      ]);
+    const got = await provider().getMany(['batchy:a', 'batchy:b', 'batchy:a']);
+    expect(got.map((j) => j.providerJobId)).toEqual(['a', 'b', 'a']);
+    nock(BASE)
+      .post('/fetch-many')
+      .reply(200, [{ id: 'a', state: 'done', pct: 100 }]);
+    await expect(provider().getMany(['batchy:a', 'batchy:zz'])).rejects.toThrow(/does not know job zz/);
+  });
+});

@@ -22,7 +22,7 @@ describe('client built from a provider definition', () => {
     expect(grid).toMatchObject({ status: 'succeeded', provider: 'mock', operation: 'imagine' });
     expect(grid.images).toHaveLength(4);
     expect(grid.actions).toContain('upscale-2');
-    expect(seen).toEqual(['running:25', 'running:50', 'running:75', 'succeeded:100']);
+    expect(seen).toEqual(['queued:0', 'running:25', 'running:50', 'running:75', 'succeeded:100']);
     const up = await mj.wait(await mj.upscale(grid, 2));
     expect(up).toMatchObject({ operation: 'action', action: 'upscale-2', parentId: grid.id, status: 'succeeded' });
     expect(up.images).toHaveLength(1);
@@ -133,5 +133,16 @@ describe('client built from a provider definition', () => {
     await expect(mj.cancel(job)).resolves.toMatchObject({ status: 'cancelled' });
     await expect(mj.wait(job.id)).rejects.toBeInstanceOf(JobFailedError);
     await expect(mj.account()).resolves.toMatchObject({ credits: 1000 });
+  });
+});
+
+describe('video', () => {
+  it('extending hands the adapter the whole job the caller passed', async () => {
+    const mj = createMockProvider({ steps: 1 });
+    const first = await mj.wait(await mj.video({ imageUrl: 'https://x.example/frame.png', prompt: 'waves' }));
+    await mj.video({ extend: first, index: 0 });
+    const call = mj.calls.findLast((c) => c.method === 'video')!;
+    const extend = (call.args[0] as { extend: { job?: { videoUrls: string[] } } }).extend;
+    expect(extend.job?.videoUrls).toEqual(first.videoUrls);
   });
 });

@@ -136,3 +136,20 @@ describe('wait', () => {
     expect(check).not.toHaveBeenCalled();
   });
 });
+
+describe('wait on a job just submitted', () => {
+  it('reports the submitted state first and polls only after one interval', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const check = script(job('succeeded', 100));
+    const seen: string[] = [];
+    const outcome = waitFor(
+      watchJob(check, job('queued', 0), { pollIntervalMs: 500, onProgress: (j) => seen.push(j.status) }),
+    );
+    await vi.advanceTimersByTimeAsync(499);
+    expect(check).not.toHaveBeenCalled();
+    expect(seen).toEqual(['queued']);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(outcome).resolves.toMatchObject({ status: 'succeeded' });
+    expect(seen).toEqual(['queued', 'succeeded']);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * `@mjgate/acedata`: the AceData Cloud Midjourney API behind mjgate's neutral job model.
+ *
+ * @example
+ * import { createAceData } from '@mjgate/acedata';
+ * const mj = createAceData(); // ACEDATA_API_KEY
+ * const grid = await mj.run({ prompt: 'a red fox in snow', aspectRatio: '16:9' });
+ * const upscaled = await mj.wait(await mj.upscale(grid, 1));
+ */
+export {
+  ACEDATA_API_KEY_ENV,
+  ACEDATA_BASE_URL,
+  ACEDATA_BATCH_MAX,
+  ACEDATA_CAPABILITIES,
+  type AceDataClient,
+  type AceDataOptions,
+  createAceData,
+} from './client.js';
+export {
+  ACEDATA_ACTION_IDS,
+  ACTIONS as ACEDATA_ACTIONS,
+  type AceDataActionId,
+  type ActionEntry as AceDataActionEntry,
+} from './mapping.js';
+export type {
+  AceDataActionOptions,
+  AceDataEditInput,
+  AceDataImagineOptions,
+  AceDataRecordRequest,
+  AceDataResult,
+  AceDataTaskRecord,
+  AceDataVideoOptions,
+} from './schemas.js';

@@ -1,0 +1,394 @@
+import { type ActionId, emptyJob, type Job, type JobImage, type JobStatus, type Operation } from '@mjgate/core';
+import type { AceDataRecordRequest, AceDataResult, AceDataTaskRecord } from './schemas.js';
+
+export const PROVIDER = 'acedata';
+
+/** Canonical actions AceData offers: all but `custom-zoom`, which it has no action for. */
+export type AceDataActionId = Exclude<ActionId, 'custom-zoom'>;
+
+/** One row of the action table: how a canonical action is spelled and what it produces on AceData. */
+export interface ActionEntry {
+  /** The `action` value sent to `/midjourney/imagine`. */
+  label: string;
+  /** Older spellings early AceData clients used; read in `actions` lists, never sent. */
+  legacy?: readonly string[];
+  /** The result is a new 2x2 grid (so `split_images` applies) rather than one image. */
+  grid: boolean;
+}
+
+/**
+ * Canonical action ↔ AceData `action` value. Every action goes to `POST /midjourney/imagine` with
+ * the parent's `image_id`; `variation_region` also takes `mask` and an optional `prompt`.
+ */
+export const ACTIONS: Readonly<Record<AceDataActionId, ActionEntry>> = {
+  'upscale-1': { label: 'upscale1', legacy: ['upsample1'], grid: false },
+  'upscale-2': { label: 'upscale2', legacy: ['upsample2'], grid: false },
+  'upscale-3': { label: 'upscale3', legacy: ['upsample3'], grid: false },
+  'upscale-4': { label: 'upscale4', legacy: ['upsample4'], grid: false },
+  'variation-1': { label: 'variation1', grid: true },
+  'variation-2': { label: 'variation2', grid: true },
+  'variation-3': { label: 'variation3', grid: true },
+  'variation-4': { label: 'variation4', grid: true },
+  reroll: { label: 'reroll', grid: true },
+  'upscale-subtle': { label: 'upscale_subtle', grid: false },
+  'upscale-creative': { label: 'upscale_creative', grid: false },
+  'upscale-2x': { label: 'upscale_2x', legacy: ['upsample_2x'], grid: false },
+  'upscale-4x': { label: 'upscale_4x', legacy: ['upsample_4x'], grid: false },
+  'redo-upscale-subtle': { label: 'redo_upscale_subtle', grid: false },
+  'redo-upscale-creative': { label: 'redo_upscale_creative', grid: false },
+  'redo-upscale-2x': { label: 'redo_upscale_2x', legacy: ['redo_upsample_2x'], grid: false },
+  'redo-upscale-4x': { label: 'redo_upscale_4x', legacy: ['redo_upsample_4x'], grid: false },
+  'vary-subtle': { label: 'variation_subtle', legacy: ['low_variation'], grid: true },
+  'vary-strong': { label: 'variation_strong', legacy: ['high_variation'], grid: true },
+  'vary-region': { label: 'variation_region', grid: true },
+  'zoom-out-1.5x': { label: 'zoom_out_1_5x', grid: true },
+  'zoom-out-2x': { label: 'zoom_out_2x', grid: true },
+  'make-square': { label: 'square', grid: true },
+  'pan-left': { label: 'pan_left', grid: true },
+  'pan-right': { label: 'pan_right', grid: true },
+  'pan-up': { label: 'pan_up', grid: true },
+  'pan-down': { label: 'pan_down', grid: true },
+};
+
+/** The canonical actions AceData supports, in {@link ACTIONS} order. */
+export const ACEDATA_ACTION_IDS: readonly AceDataActionId[] = Object.keys(ACTIONS) as AceDataActionId[];
+
+const byLabel: ReadonlyMap<string, AceDataActionId> = new Map(
+  ACEDATA_ACTION_IDS.flatMap((id) => [ACTIONS[id].label, ...(ACTIONS[id].legacy ?? [])].map((l) => [l, id] as const)),
+);
+
+/** The canonical id of an AceData action value (current or legacy spelling), or `undefined`. */
+export function actionFromLabel(label: string): AceDataActionId | undefined {
+  return byLabel.get(label.trim().toLowerCase());
+}
+
+/** True when `id` is an action AceData supports. */
+export function isAceDataAction(id: ActionId): id is AceDataActionId {
+  return Object.hasOwn(ACTIONS, id);
+}
+
+/**
+ * The optional `state` word some task records carry (Nexior's model; the MCP reads it). Midjourney
+ * records normally have none: the `response` object decides, see {@link statusOf}.
+ */
+const STATES: Readonly<Record<string, JobStatus>> = {
+  pending: 'queued',
+  queued: 'queued',
+  generating: 'running',
+  running: 'running',
+  processing: 'running',
+  finished: 'succeeded',
+  complete: 'succeeded',
+  completed: 'succeeded',
+  succeeded: 'succeeded',
+  success: 'succeeded',
+  failed: 'failed',
+  error: 'failed',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
+};
+
+/** A number from AceData's number-or-numeric-string fields. */
+export function num(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Epoch seconds (number or numeric string) or an ISO string → ISO string. */
+export function isoTime(value: unknown): string | undefined {
+  const seconds = num(value);
+  if (seconds !== undefined) return new Date(seconds * 1000).toISOString();
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  }
+  return undefined;
+}
+
+/**
+ * The status of one result object (a callback body, an ndjson line, a record's `response`):
+ * `success: false` (or an error without `success`) → failed; `progress` below 100 → running (stream
+ * lines say `success: true` from the first snapshot on); `success: true` → succeeded; a describe,
+ * shorten or seed answer → succeeded; anything else has not finished.
+ */
+export function resultStatus(result: AceDataResult): JobStatus {
+  if (result.success === false || (result.success == null && result.error)) return 'failed';
+  const progress = num(result.progress);
+  if (progress !== undefined && progress < 100) return 'running';
+  if (result.success === true) return 'succeeded';
+  if (result.descriptions || result.prompts || result.seed != null) return 'succeeded';
+  return 'running';
+}
+
+/**
+ * The status of a task record, which has no status field: `response` absent → queued (failed when
+ * the record says it finished anyway); otherwise the response decides, with a `state` word, when one
+ * is present, settling a response that has not finished.
+ */
+export function statusOf(record: AceDataTaskRecord): JobStatus {
+  const fromState = record.state ? STATES[record.state.toLowerCase()] : undefined;
+  if (record.response) {
+    const status = resultStatus(record.response);
+    if (status === 'running' && fromState && fromState !== 'queued' && fromState !== 'succeeded') return fromState;
+    return status;
+  }
+  if (fromState && fromState !== 'succeeded') return fromState;
+  return record.finished_at != null ? 'failed' : 'queued';
+}
+
+/** What a job is: which operation, which action, and what mjgate knows besides the vendor payload. */
+export interface JobContext {
+  operation: Operation;
+  action?: ActionId;
+  parentId?: string;
+  ref?: string;
+  prompt?: string;
+}
+
+const URL_TOKEN = /^https?:\/\/\S+$/i;
+
+/** How many image URLs lead the prompt (Midjourney image prompts and AceData blends). */
+export function leadingUrls(prompt: string): number {
+  let n = 0;
+  for (const token of prompt.trim().split(/\s+/)) {
+    if (!URL_TOKEN.test(token)) break;
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * What a request was, read the same way from the body mjgate sends and from the `request` AceData
+ * records, so a job keeps its operation between submission and polling. A blend on AceData *is* a
+ * generate whose prompt starts with 2–5 image URLs, so that is what `blend` means here.
+ */
+export function classify(
+  request: AceDataRecordRequest | undefined | null,
+  type?: string | null,
+  result?: AceDataResult | null,
+): Pick<JobContext, 'operation' | 'action' | 'prompt'> {
+  const prompt = request?.prompt ?? undefined;
+  const kind = type?.toLowerCase();
+  if (kind === 'describe' || result?.descriptions) return { operation: 'describe' };
+  if (kind === 'shorten' || result?.prompts) return { operation: 'shorten', prompt };
+  if (kind === 'seed' || (result?.seed != null && !result.image_url)) return { operation: 'seed' };
+  const label = request?.action ?? undefined;
+  const videoish =
+    kind === 'videos' ||
+    kind === 'video' ||
+    label === 'extend' ||
+    request?.video_id != null ||
+    result?.video_urls != null ||
+    result?.video_id != null;
+  if (videoish) return { operation: 'video', prompt };
+  const action = label && label !== 'generate' ? actionFromLabel(label) : undefined;
+  if (action) return { operation: 'action', action, prompt };
+  if (label && label !== 'generate') return { operation: 'action', prompt };
+  const urls = prompt ? leadingUrls(prompt) : 0;
+  return { operation: urls >= 2 && urls <= 5 ? 'blend' : 'imagine', prompt };
+}
+
+/** Canonical actions of an AceData `actions` list; values mjgate has no id for are left in `raw`. */
+export function mapActions(labels: readonly string[] | null | undefined): ActionId[] {
+  const out: ActionId[] = [];
+  for (const label of labels ?? []) {
+    const id = actionFromLabel(label);
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+function isGrid(result: AceDataResult, actions: readonly ActionId[], ctx: JobContext): boolean {
+  if ((result.sub_image_urls?.length ?? 0) > 1) return true;
+  if (actions.length > 0) return actions.some((a) => /^upscale-[1-4]$/.test(a));
+  if (ctx.operation === 'action' && ctx.action && isAceDataAction(ctx.action)) return ACTIONS[ctx.action].grid;
+  return true;
+}
+
+function image(url: string, width: unknown, height: unknown): JobImage {
+  const w = num(width);
+  const h = num(height);
+  return { url, ...(w === undefined ? {} : { width: w }), ...(h === undefined ? {} : { height: h }) };
+}
+
+/** Fills a job from a result object: outputs only once it succeeded, since preview URLs are deleted. */
+function applyResult(job: Job, result: AceDataResult): void {
+  const progress = num(result.progress);
+  if (job.status === 'succeeded') job.progress = 100;
+  else if (progress !== undefined) job.progress = Math.max(0, Math.min(100, progress));
+  job.actions = mapActions(result.actions);
+  if (job.status === 'failed') {
+    job.error = {
+      code: result.error?.code ?? 'task_failed',
+      message: result.error?.message ?? 'AceData reported the task failed without a reason.',
+    };
+  }
+  if (job.status !== 'succeeded') return;
+  if (job.operation === 'describe') job.texts = [...(result.descriptions ?? [])];
+  else if (job.operation === 'shorten') job.texts = [...(result.prompts ?? [])];
+  else if (job.operation === 'seed') job.seed = str(result.seed);
+  else if (job.operation === 'video') job.videoUrls = [...(result.video_urls ?? [])];
+  else {
+    const full = result.raw_image_url ?? result.image_url ?? undefined;
+    if (isGrid(result, job.actions, job)) {
+      job.gridUrl = full;
+      job.images = (result.sub_image_urls ?? []).map((url) => ({ url }));
+    } else if (full) {
+      job.images = [
+        result.raw_image_url
+          ? image(full, result.raw_image_width, result.raw_image_height)
+          : image(full, result.image_width, result.image_height),
+      ];
+    }
+  }
+}
+
+function build(
+  taskId: string,
+  status: JobStatus,
+  ctx: JobContext,
+  raw: unknown,
+  result: AceDataResult | undefined,
+): Job {
+  const job = emptyJob({ provider: PROVIDER, providerJobId: taskId, operation: ctx.operation, status, raw });
+  if (ctx.action) job.action = ctx.action;
+  if (ctx.parentId) job.parentId = ctx.parentId;
+  if (ctx.ref !== undefined) job.ref = ctx.ref;
+  if (ctx.prompt !== undefined) job.prompt = ctx.prompt;
+  if (status === 'queued') job.progress = 0;
+  if (result) applyResult(job, result);
+  return job;
+}
+
+/**
+ * A task record from `/midjourney/tasks` → `Job`. `ctx` adds what only mjgate knows (parent, ref);
+ * the operation comes from the record's own `request`, so it matches the submission's.
+ */
+export function recordToJob(record: AceDataTaskRecord, taskId: string, ctx: Partial<JobContext> = {}): Job {
+  const response = record.response ?? undefined;
+  const job = build(
+    taskId,
+    statusOf(record),
+    { ...classify(record.request, record.type, response), ...definedOnly(ctx) },
+    record,
+    response,
+  );
+  if (job.status === 'failed' && !job.error) {
+    job.error = { code: 'task_failed', message: 'AceData finished the task without a result.' };
+  }
+  const created = isoTime(record.created_at);
+  const updated = isoTime(record.finished_at) ?? isoTime(record.started_at) ?? created;
+  if (created) job.createdAt = created;
+  if (updated) job.updatedAt = updated;
+  return job;
+}
+
+/**
+ * A result object on its own (a callback body, an ndjson line, a blocking answer) → `Job`. The
+ * same object inside a task record gives the same job through {@link recordToJob}.
+ */
+export function resultToJob(result: AceDataResult, taskId: string, ctx: Partial<JobContext> = {}): Job {
+  return build(
+    taskId,
+    resultStatus(result),
+    { ...classify(undefined, undefined, result), ...definedOnly(ctx) },
+    result,
+    result,
+  );
+}
+
+/** True when a submit answer already carries a result (a blocking answer) rather than only `task_id`. */
+export function isResult(body: AceDataResult): boolean {
+  return (
+    body.progress != null ||
+    body.image_id != null ||
+    body.raw_image_url != null ||
+    body.video_urls != null ||
+    body.descriptions != null ||
+    body.prompts != null ||
+    body.seed != null ||
+    body.success === false
+  );
+}
+
+/** The job a submission acknowledged: queued, unless the answer already holds a result. */
+export function submittedJob(body: AceDataResult, taskId: string, ctx: JobContext): Job {
+  if (isResult(body)) return resultToJob(body, taskId, ctx);
+  const job = build(taskId, 'queued', ctx, body, undefined);
+  job.createdAt = new Date().toISOString();
+  return job;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The result object inside whatever `raw` a job carries: a task record's `response`, or the result itself. */
+function resultOf(raw: unknown): Record<string, unknown> | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  if (r.response && typeof r.response === 'object') return r.response as Record<string, unknown>;
+  return r;
+}
+
+/** The `image_id` a follow-up action needs, from a job's `raw` (record, callback, stream line). */
+export function imageIdOf(job: Job): string | undefined {
+  return str(resultOf(job.raw)?.image_id);
+}
+
+/** The `video_id` a video extension needs, from a job's `raw`. */
+export function videoIdOf(job: Job): string | undefined {
+  return str(resultOf(job.raw)?.video_id);
+}
+
+// --- webhook context ------------------------------------------------------------------------
+
+/**
+ * Query parameters mjgate adds to the callback URL, so a callback (which carries no request) maps
+ * to the same job as polling: operation, action, parent and ref. They are not secret; whoever can
+ * forge them holds the URL, and could forge the body just as well.
+ */
+export const CONTEXT_PARAMS = {
+  operation: 'mjgate_op',
+  action: 'mjgate_action',
+  parentId: 'mjgate_parent',
+  ref: 'mjgate_ref',
+} as const;
+
+/** Adds {@link CONTEXT_PARAMS} to a callback URL (already signed by core: the signature covers only its own params). */
+export function withContext(url: string, ctx: JobContext): string {
+  const u = new URL(url);
+  for (const key of Object.keys(CONTEXT_PARAMS) as (keyof typeof CONTEXT_PARAMS)[]) {
+    const value = ctx[key];
+    if (value !== undefined) u.searchParams.set(CONTEXT_PARAMS[key], value);
+  }
+  return u.toString();
+}
+
+const OPERATIONS: ReadonlySet<string> = new Set(['imagine', 'action', 'describe', 'blend', 'video', 'shorten', 'seed']);
+
+/** Reads {@link CONTEXT_PARAMS} back from the URL a callback arrived at. */
+export function contextFromUrl(url: string): Partial<JobContext> {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url, 'http://localhost').searchParams;
+  } catch {
+    return {};
+  }
+  const op = params.get(CONTEXT_PARAMS.operation);
+  const action = params.get(CONTEXT_PARAMS.action);
+  const known = action ? (Object.hasOwn(ACTIONS, action) ? (action as AceDataActionId) : undefined) : undefined;
+  return definedOnly({
+    operation: op && OPERATIONS.has(op) ? (op as Operation) : undefined,
+    action: known,
+    parentId: params.get(CONTEXT_PARAMS.parentId) ?? undefined,
+    ref: params.get(CONTEXT_PARAMS.ref) ?? undefined,
+  });
+}

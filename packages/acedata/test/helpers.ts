@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { type AceDataOptions, createAceData } from '../src/index.js';
+
+export const BASE = 'https://api.acedata.cloud';
+export const KEY = 'acedata-test-key-0123456789';
+
+/** A payload from the vendor reference, as stored in test/fixtures. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** The raw text of a fixture (ndjson). */
+export function fixtureText(name: string): string {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+}
+
+/** A client with pacing off and instant polling, for nock tests. */
+export function client(extra: AceDataOptions = {}) {
+  return createAceData({
+    apiKey: KEY,
+    pace: { submit: 0, read: 0 },
+    poll: { intervalMs: 1, maxIntervalMs: 1 },
+    ...extra,
+  } as AceDataOptions);
+}

@@ -1,0 +1,230 @@
+import { ACTION_IDS, parseAction } from '@mjgate/core';
+import { describe, expect, it } from 'vitest';
+import { ACEDATA_ACTION_IDS, ACEDATA_ACTIONS } from '../src/index.js';
+import {
+  actionFromLabel,
+  classify,
+  contextFromUrl,
+  mapActions,
+  recordToJob,
+  resultToJob,
+  statusOf,
+  withContext,
+} from '../src/mapping.js';
+import type { AceDataResult, AceDataTaskRecord } from '../src/schemas.js';
+import { fixture } from './helpers.js';
+
+const record = (name: string) => fixture<AceDataTaskRecord>(name);
+const result = (name: string) => fixture<AceDataResult>(name);
+
+describe('task records in every state', () => {
+  it('a record without response is queued at 0%', () => {
+    const job = recordToJob(record('task-pending.json'), '5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77');
+    expect(job).toMatchObject({
+      id: 'acedata:5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77',
+      provider: 'acedata',
+      status: 'queued',
+      progress: 0,
+      operation: 'imagine',
+      prompt: 'a red fox in snow --ar 16:9',
+      createdAt: '2024-07-07T15:03:27.967Z',
+      images: [],
+      actions: [],
+    });
+    expect(job.gridUrl).toBeUndefined();
+  });
+
+  it('a response below 100% is running, without its soon-deleted preview images', () => {
+    const job = recordToJob(record('task-running.json'), '5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77');
+    expect(job).toMatchObject({ status: 'running', progress: 35, images: [], actions: [] });
+    expect(job.gridUrl).toBeUndefined();
+    expect(job.updatedAt).toBe('2024-07-07T15:03:29.500Z');
+  });
+
+  it('a succeeded imagine record is a grid with canonical actions and epoch-second times', () => {
+    const raw = record('task-succeeded.json');
+    const job = recordToJob(raw, '7489df4c-ef03-4de0-b598-e9a590793434');
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: 100,
+      operation: 'imagine',
+      prompt: 'A cat sitting on a table',
+      gridUrl: 'https://platform.cdn.acedata.cloud/midjourney/7489df4c-ef03-4de0-b598-e9a590793434.png',
+      actions: [
+        'upscale-1',
+        'upscale-2',
+        'upscale-3',
+        'upscale-4',
+        'reroll',
+        'variation-1',
+        'variation-2',
+        'variation-3',
+        'variation-4',
+      ],
+      createdAt: '2024-07-07T15:03:27.967Z',
+      updatedAt: '2024-07-07T15:03:57.404Z',
+    });
+    expect(job.raw).toBe(raw);
+  });
+
+  it('a failed record carries error.code and error.message; ISO and string times both parse', () => {
+    const job = recordToJob(record('task-failed.json'), '7ba0feaf-2b36-4a5e-9a3d-0f1f8f3e6a01');
+    expect(job.status).toBe('failed');
+    expect(job.error).toEqual({ code: 'bad_request', message: 'Unrecognized argument(s): `-c`, `x`' });
+    expect(job.createdAt).toBe('2024-07-07T15:03:27.967Z');
+    expect(job.updatedAt).toBe(new Date(1720364612.1 * 1000).toISOString());
+  });
+
+  it('an upscale record is one image with numeric-string sizes, and the follow-ups after an upscale', () => {
+    const job = recordToJob(record('task-upscale-succeeded.json'), '8e0b9a5c-3c2f-4a51-9a7a-0b1f1f2d4c55');
+    expect(job).toMatchObject({ operation: 'action', action: 'upscale-1', status: 'succeeded' });
+    expect(job.gridUrl).toBeUndefined();
+    expect(job.images).toEqual([
+      {
+        url: 'https://midjourney.cdn.acedata.cloud/attachments/1211290476204179486/upscaled.png',
+        width: 1024,
+        height: 1024,
+      },
+    ]);
+    expect(job.actions).toEqual([
+      'upscale-2x',
+      'upscale-4x',
+      'vary-subtle',
+      'vary-strong',
+      'zoom-out-2x',
+      'zoom-out-1.5x',
+      'pan-left',
+      'pan-right',
+      'pan-up',
+      'pan-down',
+    ]);
+  });
+
+  it('a video record gives videoUrls', () => {
+    const job = recordToJob(record('task-video-succeeded.json'), '037955e0-deee-4050-baa8-1416300d67e2');
+    expect(job).toMatchObject({ operation: 'video', status: 'succeeded', images: [] });
+    expect(job.videoUrls).toHaveLength(4);
+    expect(job.videoUrls[0]).toMatch(/0_0\.mp4$/);
+  });
+
+  it('follows the documented completion rules', () => {
+    const base = { id: 't' } as AceDataTaskRecord;
+    expect(statusOf(base)).toBe('queued');
+    expect(statusOf({ ...base, finished_at: 1720364612 })).toBe('failed');
+    expect(statusOf({ ...base, response: { progress: 50, success: true } })).toBe('running');
+    expect(statusOf({ ...base, response: { success: true } })).toBe('succeeded');
+    expect(statusOf({ ...base, response: { success: false, progress: 10 } })).toBe('failed');
+    // A response without `success` has not finished (the MCP's rule).
+    expect(statusOf({ ...base, response: { task_id: 't' } })).toBe('running');
+    // Nexior's `state` word, where a record carries one.
+    expect(statusOf({ ...base, state: 'generating' })).toBe('running');
+    expect(statusOf({ ...base, state: 'canceled', response: { task_id: 't' } })).toBe('cancelled');
+    // An error without `success` (Nexior's describe fixture) is a failure.
+    expect(statusOf({ ...base, response: { error: { message: 'bad image' } } })).toBe('failed');
+  });
+});
+
+describe('result objects', () => {
+  it('a callback body gives the same job as the record holding it', () => {
+    const body = result('imagine-result.json');
+    const fromWebhook = resultToJob(body, body.task_id!);
+    const fromPoll = recordToJob(
+      { id: body.task_id, type: 'imagine', request: { action: 'generate' }, response: body },
+      body.task_id!,
+    );
+    const { raw: _a, createdAt: _b, updatedAt: _c, ...polled } = fromPoll;
+    const { raw: _d, ...hooked } = fromWebhook;
+    expect(hooked).toEqual(polled);
+    expect(fromWebhook.images.map((i) => i.url)).toEqual(body.sub_image_urls);
+  });
+
+  it('a grid without split tiles still has its gridUrl', () => {
+    const { sub_image_urls: _, ...body } = result('imagine-result.json');
+    const job = resultToJob(body, 'x');
+    expect(job.gridUrl).toBe(body.raw_image_url);
+    expect(job.images).toEqual([]);
+  });
+
+  it('an edits result (no actions, four tiles) is a grid', () => {
+    const job = resultToJob(result('edits-result.json'), 'e', { operation: 'imagine' });
+    expect(job.status).toBe('succeeded');
+    expect(job.images).toHaveLength(4);
+    expect(job.gridUrl).toMatch(/26c39859.*\.png$/);
+  });
+
+  it('a failed callback is a failed job with the vendor error', () => {
+    const job = resultToJob(result('callback-failed.json'), '7ba0feaf-2b36-4a5e-9a3d-0f1f8f3e6a01');
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('bad_request');
+  });
+
+  it('context from mjgate (parent, ref, action) wins over what the payload can tell', () => {
+    const job = resultToJob(result('upscale-result.json'), 'u', {
+      operation: 'action',
+      action: 'upscale-2',
+      parentId: 'acedata:p',
+      ref: 'order-7',
+    });
+    expect(job).toMatchObject({ operation: 'action', action: 'upscale-2', parentId: 'acedata:p', ref: 'order-7' });
+    expect(job.images).toHaveLength(1);
+  });
+});
+
+describe('classification', () => {
+  it('reads a blend as a generate whose prompt starts with 2–5 image URLs', () => {
+    expect(classify({ action: 'generate', prompt: 'https://a/1.png https://a/2.png a bear' }).operation).toBe('blend');
+    expect(classify({ action: 'generate', prompt: 'https://a/1.png a bear' }).operation).toBe('imagine');
+    expect(classify({ prompt: 'a bear' }).operation).toBe('imagine');
+  });
+
+  it('reads actions, videos and describes', () => {
+    expect(classify({ action: 'zoom_out_1_5x', image_id: '1' })).toMatchObject({
+      operation: 'action',
+      action: 'zoom-out-1.5x',
+    });
+    expect(classify({ action: 'generate', image_url: 'https://x/y.png' }, 'videos').operation).toBe('video');
+    expect(classify({ action: 'extend', video_id: '1' }).operation).toBe('video');
+    expect(classify(undefined, 'describe').operation).toBe('describe');
+  });
+});
+
+describe('the action table', () => {
+  it('covers every canonical action but custom-zoom, with distinct labels', () => {
+    expect(ACEDATA_ACTION_IDS).toEqual(ACTION_IDS.filter((a) => a !== 'custom-zoom'));
+    const labels = ACEDATA_ACTION_IDS.map((id) => ACEDATA_ACTIONS[id].label);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('round-trips every label, and core parseAction agrees with it', () => {
+    for (const id of ACEDATA_ACTION_IDS) {
+      const { label } = ACEDATA_ACTIONS[id];
+      expect(actionFromLabel(label)).toBe(id);
+      expect(parseAction(label)).toBe(id);
+    }
+  });
+
+  it('reads legacy spellings and drops values it has no id for', () => {
+    expect(
+      mapActions(['upsample1', 'high_variation', 'low_variation', 'redo_upsample_2x', 'zoom_in_2x', 'blend']),
+    ).toEqual(['upscale-1', 'vary-strong', 'vary-subtle', 'redo-upscale-2x']);
+  });
+});
+
+describe('callback URL context', () => {
+  it('round-trips operation, action, parent and ref through the query, keeping other params', () => {
+    const url = withContext('https://app.example/hook?mjgate_sig=abc&x=1', {
+      operation: 'action',
+      action: 'pan-left',
+      parentId: 'acedata:p-1',
+      ref: 'a&b=c',
+    });
+    expect(new URL(url).searchParams.get('mjgate_sig')).toBe('abc');
+    expect(contextFromUrl(url)).toEqual({
+      operation: 'action',
+      action: 'pan-left',
+      parentId: 'acedata:p-1',
+      ref: 'a&b=c',
+    });
+    expect(contextFromUrl('https://app.example/hook?mjgate_op=nonsense&mjgate_action=custom-zoom')).toEqual({});
+  });
+});

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import type { Job } from '@mjgate/core';
+import * as v from 'valibot';
+import { taskToJob } from '../src/mapping.js';
+import { taskSchema } from '../src/schemas.js';
+
+/** A vendor example payload from test/fixtures (taken from the APIFRAME reference). */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+}
+
+/** The Job a fixture task maps to, as polling would produce it (nothing remembered by a client). */
+export function jobFrom(name: string): Job {
+  const raw = fixture(name);
+  return taskToJob(raw, v.parse(taskSchema, raw));
+}
+
+export const KEY = 'af-test-key-0123456789abcdef';
+export const BASE = 'https://api.apiframe.pro';
+export const SECRET = 'whsec-apiframe-test-secret';

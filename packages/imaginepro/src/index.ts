@@ -1,0 +1,18 @@
+/**
+ * `@mjgate/imaginepro`: the ImaginePro adapter of mjgate. `createImaginePro()` returns a
+ * `MidjourneyClient` speaking the neutral job model, plus ImaginePro's extras (`promptCheck`,
+ * `history`).
+ */
+export {
+  createImaginePro,
+  type HistoryEntry,
+  IMAGINEPRO_API_KEY_ENV,
+  IMAGINEPRO_BASE_URL,
+  IMAGINEPRO_PACE,
+  type ImagineProAccount,
+  type ImagineProClient,
+  type ImagineProOptions,
+  type PromptCheckResult,
+} from './client.js';
+export { BUTTONS as IMAGINEPRO_BUTTONS, STATUS as IMAGINEPRO_STATUS } from './mapping.js';
+export type { AccountInfo as ImagineProAccountInfo, ImagineProMessage, ImagineProProviderOptions } from './schemas.js';

@@ -1,0 +1,293 @@
+import {
+  type ActionId,
+  emptyJob,
+  InvalidRequestError,
+  type Job,
+  type JobImage,
+  type JobStatus,
+  type Operation,
+  parseAction,
+} from '@mjgate/core';
+import type { ImagineProMessage } from './schemas.js';
+
+export const PROVIDER = 'imaginepro';
+
+// ───────────────────────────── status ─────────────────────────────
+
+/**
+ * ImaginePro `status` → neutral status (§2.3). `SUBMITTED` comes from the skill (Uncertain 2);
+ * any other word reads as still running, so an unknown state never ends a wait early. A `FAIL`
+ * caused by `Cancel Job` becomes `cancelled` (see {@link statusOf}).
+ */
+export const STATUS: Readonly<Record<string, JobStatus>> = {
+  SUBMITTED: 'queued',
+  QUEUED: 'queued',
+  PROCESSING: 'running',
+  DONE: 'succeeded',
+  FAIL: 'failed',
+};
+
+/** ImaginePro reports a cancelled job as `FAIL`; its error text is the only way to tell. */
+const CANCELLED = /\bcancel(?:l?ed|lation)?\b/i;
+/** Midjourney's and ImaginePro's moderation wording, in a 400 body or a `FAIL` error. */
+export const BANNED = /\bbanned\b|community standards|moderat|prohibited|content polic|nsfw|inappropriate/i;
+
+function statusOf(message: ImagineProMessage): JobStatus {
+  const status = STATUS[message.status.trim().toUpperCase()] ?? 'running';
+  if (status === 'failed' && message.error && CANCELLED.test(message.error)) return 'cancelled';
+  return status;
+}
+
+// ───────────────────────────── buttons ─────────────────────────────
+
+/**
+ * Canonical action ↔ ImaginePro button label (§3.3), byte for byte: emoji with U+FE0F where the
+ * docs have it. `documented: false` marks labels Midjourney has but ImaginePro's docs do not list;
+ * they are sent only when the message's own `buttons` offers them.
+ */
+export const BUTTONS: ReadonlyArray<{ action: ActionId; label: string; documented: boolean }> = [
+  { action: 'upscale-1', label: 'U1', documented: true },
+  { action: 'upscale-2', label: 'U2', documented: true },
+  { action: 'upscale-3', label: 'U3', documented: true },
+  { action: 'upscale-4', label: 'U4', documented: true },
+  { action: 'variation-1', label: 'V1', documented: true },
+  { action: 'variation-2', label: 'V2', documented: true },
+  { action: 'variation-3', label: 'V3', documented: true },
+  { action: 'variation-4', label: 'V4', documented: true },
+  { action: 'reroll', label: '\u{1F504}', documented: true },
+  { action: 'upscale-subtle', label: 'Upscale (Subtle)', documented: true },
+  { action: 'upscale-creative', label: 'Upscale (Creative)', documented: true },
+  { action: 'upscale-2x', label: 'Upscale (2x)', documented: true },
+  { action: 'upscale-4x', label: 'Upscale (4x)', documented: true },
+  { action: 'redo-upscale-subtle', label: 'Redo Upscale (Subtle)', documented: false },
+  { action: 'redo-upscale-creative', label: 'Redo Upscale (Creative)', documented: false },
+  { action: 'redo-upscale-2x', label: 'Redo Upscale (2x)', documented: true },
+  { action: 'redo-upscale-4x', label: 'Redo Upscale (4x)', documented: true },
+  { action: 'vary-subtle', label: 'Vary (Subtle)', documented: true },
+  { action: 'vary-strong', label: 'Vary (Strong)', documented: true },
+  { action: 'vary-region', label: 'Vary (Region)', documented: true },
+  { action: 'zoom-out-1.5x', label: 'Zoom Out 1.5x', documented: true },
+  { action: 'zoom-out-2x', label: 'Zoom Out 2x', documented: true },
+  { action: 'custom-zoom', label: 'Custom Zoom', documented: false },
+  { action: 'make-square', label: 'Make Square', documented: true },
+  { action: 'pan-left', label: '\u2B05\uFE0F', documented: true },
+  { action: 'pan-right', label: '\u27A1\uFE0F', documented: true },
+  { action: 'pan-up', label: '\u2B06\uFE0F', documented: true },
+  { action: 'pan-down', label: '\u2B07\uFE0F', documented: true },
+];
+
+/** The button that stops a running job (§3.3); not a follow-up action, so not in {@link BUTTONS}. */
+export const CANCEL_BUTTON = 'Cancel Job';
+
+const byLabel: ReadonlyMap<string, ActionId> = new Map(BUTTONS.map((b) => [b.label, b.action]));
+const byAction: ReadonlyMap<ActionId, string> = new Map(BUTTONS.map((b) => [b.action, b.label]));
+
+/** Reads one entry of a message's `buttons`; `undefined` for `Cancel Job` and labels nobody knows. */
+export function actionOfLabel(label: string): ActionId | undefined {
+  return byLabel.get(label) ?? parseAction(label);
+}
+
+/**
+ * The label to send for `action` on `parent`: the parent's own spelling when its `buttons` has one
+ * (so an emoji arrives exactly as ImaginePro listed it, with or without U+FE0F), else the table's.
+ */
+export function labelFor(parent: Job, action: ActionId): string {
+  return buttonsOf(parent)?.find((label) => actionOfLabel(label) === action) ?? byAction.get(action)!;
+}
+
+/** The `buttons` of the last payload seen for `job`, when it had them. */
+export function buttonsOf(job: Job): string[] | undefined {
+  const raw = job.raw as { buttons?: unknown } | undefined;
+  return Array.isArray(raw?.buttons) ? raw.buttons.filter((b): b is string => typeof b === 'string') : undefined;
+}
+
+/**
+ * Actions whose button takes a `prompt`: the Remix prompt of V1–V4 and 🔄, the region prompt of
+ * Vary (Region) (§3.3), and Custom Zoom, whose prompt carries `--zoom`. ImaginePro documents no
+ * prompt for the other buttons, so a prompt there is refused rather than silently dropped.
+ */
+export const PROMPT_ACTIONS: ReadonlySet<ActionId> = new Set<ActionId>([
+  'variation-1',
+  'variation-2',
+  'variation-3',
+  'variation-4',
+  'reroll',
+  'vary-region',
+  'custom-zoom',
+]);
+
+/**
+ * The mask as ImaginePro wants it: bare base64 (the docs' example is a WebP, `UklGR…`), no
+ * `data:` prefix. A URL cannot be sent: the button endpoint takes the image itself.
+ */
+export function maskBase64(mask: string): string {
+  const bare = mask.trim().replace(/^data:[^,;]*(;[^,;]*)*;base64,/i, '');
+  if (/^https?:\/\//i.test(bare)) {
+    throw new InvalidRequestError(
+      'ImaginePro takes the vary-region mask as base64 image data, not a URL: pass a data URL or a base64 PNG/WebP.',
+      { provider: PROVIDER },
+    );
+  }
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(bare.replace(/\s+/g, ''))) {
+    throw new InvalidRequestError('The vary-region mask is not base64 image data (nor a data URL).', {
+      provider: PROVIDER,
+    });
+  }
+  return bare.replace(/\s+/g, '');
+}
+
+// ───────────────────────────── job ids ─────────────────────────────
+
+/**
+ * Operations whose message ImaginePro cannot tell apart by its payload (or, for video, that must be
+ * polled at another endpoint) carry their kind in the id: `imaginepro:video.<messageId>`. Imagine,
+ * blend and button jobs keep the bare `messageId`, because buttons name their parent by it
+ * (`originatingMessageId`) and `parentId` must equal the parent's own id.
+ */
+export type JobKind = 'video' | 'describe' | 'faceswap';
+const KINDS: ReadonlySet<string> = new Set<JobKind>(['video', 'describe', 'faceswap']);
+
+export function isJobKind(value: unknown): value is JobKind {
+  return typeof value === 'string' && KINDS.has(value);
+}
+
+export function encodeJobId(kind: JobKind | undefined, messageId: string): string {
+  return kind ? `${kind}.${messageId}` : messageId;
+}
+
+/** Splits a `providerJobId` into the kind it carries and the vendor's `messageId`. */
+export function decodeJobId(providerJobId: string): { kind?: JobKind; messageId: string } {
+  const dot = providerJobId.indexOf('.');
+  const head = providerJobId.slice(0, dot);
+  return dot > 0 && isJobKind(head)
+    ? { kind: head, messageId: providerJobId.slice(dot + 1) }
+    : { messageId: providerJobId };
+}
+
+/** The kind of a payload that arrived without one (a webhook to a URL mjgate did not tag). */
+export function inferKind(message: ImagineProMessage): JobKind | undefined {
+  if (message.videoUrl || (message.results && message.results.length > 0)) return 'video';
+  if (textsOf(message).length > 0) return 'describe';
+  return undefined;
+}
+
+// ───────────────────────────── message → Job ─────────────────────────────
+
+/**
+ * The one mapping of an ImaginePro message (§3.2) to a `Job`, shared by polling and webhooks so the
+ * same payload always yields the same job.
+ */
+export function toJob(message: ImagineProMessage, providerJobId: string): Job {
+  const { kind } = decodeJobId(providerJobId);
+  const parentMessageId = nonEmpty(message.originatingMessageId) ?? nonEmpty(message.originalMessageId);
+  const operation = operationOf(kind, message, parentMessageId);
+  const status = statusOf(message);
+  const job = emptyJob({
+    provider: PROVIDER,
+    providerJobId,
+    operation,
+    status,
+    progress: status === 'succeeded' ? 100 : progressOf(message.progress),
+    raw: message,
+  });
+  if (parentMessageId)
+    job.parentId = `${PROVIDER}:${encodeJobId(kind === 'video' ? 'video' : undefined, parentMessageId)}`;
+  const prompt = nonEmpty(message.prompt);
+  if (prompt) job.prompt = prompt;
+  const ref = nonEmpty(message.ref);
+  if (ref !== undefined) job.ref = ref;
+  const createdAt = isoOf(message.createdAt);
+  if (createdAt) job.createdAt = createdAt;
+  const updatedAt = isoOf(message.updatedAt);
+  if (updatedAt) job.updatedAt = updatedAt;
+
+  if (status === 'failed' || status === 'cancelled') {
+    const text = nonEmpty(message.error);
+    job.error = {
+      code: status === 'cancelled' ? 'cancelled' : text && BANNED.test(text) ? 'content_policy' : 'job_failed',
+      message: text ?? 'ImaginePro reported the job as FAIL without a reason.',
+    };
+  }
+  if (status !== 'succeeded') return job;
+
+  if (operation === 'video') {
+    job.videoUrls = videoUrlsOf(message);
+    return job;
+  }
+  if (operation === 'describe') {
+    job.texts = textsOf(message);
+    return job;
+  }
+
+  const labels = message.buttons ?? [];
+  job.actions = [...new Set(labels.map(actionOfLabel).filter((a): a is ActionId => a !== undefined))];
+  Object.assign(job, imagesOf(message, isGrid(message, operation, job.actions)));
+  return job;
+}
+
+function operationOf(kind: JobKind | undefined, message: ImagineProMessage, parent: string | undefined): Operation {
+  if (kind) return kind;
+  if (parent) return 'action';
+  if (textsOf(message).length > 0) return 'describe';
+  // A blend's message has no prompt of its own but the image URLs (§3.5); an imagine needs text.
+  const words = (message.prompt ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length >= 2 && words.every((w) => /^https?:\/\/\S+$/i.test(w))) return 'blend';
+  return 'imagine';
+}
+
+/** Grid or single image: the buttons say so most reliably, then the number of images, then the operation. */
+function isGrid(message: ImagineProMessage, operation: Operation, actions: readonly ActionId[]): boolean {
+  if (actions.some((a) => /^(upscale|variation)-[1-4]$/.test(a) || a === 'reroll')) return true;
+  if (actions.length > 0) return false;
+  const count = message.images?.length ?? 0;
+  if (count > 1) return true;
+  if (count === 1) return false;
+  return operation === 'imagine' || operation === 'blend';
+}
+
+function imagesOf(message: ImagineProMessage, grid: boolean): Pick<Job, 'gridUrl' | 'images'> {
+  // `uri` is ImaginePro's CDN copy; with `disableCdn` only the Discord `originalUrl` may be there.
+  const main = nonEmpty(message.uri) ?? nonEmpty(message.originalUrl);
+  const listed = (message.images ?? []).filter((u) => u.trim() !== '');
+  if (!grid) {
+    const url = main ?? listed[0];
+    return { images: url ? [{ url }] : [] };
+  }
+  const tiles: JobImage[] = listed.filter((u) => u !== main).map((url) => ({ url }));
+  // When `uri` is itself one of `images` (as for Flux), there is no separate composite.
+  if (main && listed.includes(main)) return { images: listed.map((url) => ({ url })) };
+  return main ? { gridUrl: main, images: tiles } : { images: tiles };
+}
+
+function videoUrlsOf(message: ImagineProMessage): string[] {
+  const results = [...(message.results ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((r) => r.url);
+  if (results.length > 0) return results;
+  const single = nonEmpty(message.videoUrl) ?? nonEmpty(message.uri);
+  return single ? [single] : [];
+}
+
+/** Describe's prompts: an array, or one text with the prompts separated by blank lines. */
+export function textsOf(message: ImagineProMessage): string[] {
+  const source = message.content ?? message.prompts ?? message.descriptions;
+  if (!source) return [];
+  const list = typeof source === 'string' ? source.split(/\n\s*\n/) : source;
+  return list.map((t) => t.trim()).filter(Boolean);
+}
+
+/** `progress` as a number (docs) or a string (apifox schema), e.g. `"45"` or `"45%"`. */
+export function progressOf(value: number | string | null | undefined): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : null;
+}
+
+/** `…817Z` (docs) and `…+00:00` (skill) both become `toISOString()` form; other text is kept. */
+export function isoOf(value: string | null | undefined): string | undefined {
+  const text = nonEmpty(value);
+  if (!text) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

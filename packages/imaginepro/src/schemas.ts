@@ -1,0 +1,104 @@
+import * as v from 'valibot';
+
+// Lenient where vendors/imaginepro.md lists conflicts: every documented variant is accepted, and
+// unknown fields pass through (they stay visible in `job.raw`).
+
+const optionalText = v.optional(v.nullable(v.string()));
+
+/** `200 {success, messageId, createdAt, error?}`, the answer of every job-creating endpoint (§2.2). */
+export const createdSchema = v.looseObject({
+  success: v.optional(v.boolean()),
+  // The legacy Cancel Job page omits `messageId` (Uncertain 14); the creating calls check for it.
+  messageId: v.optional(v.string()),
+  createdAt: optionalText,
+  error: optionalText,
+});
+/** The job-creation answer, as validated. */
+export type CreatedResponse = v.InferOutput<typeof createdSchema>;
+
+/** `progress`: a number in the docs' table and examples, a string in the apifox schema (Uncertain 3). */
+const progressSchema = v.optional(v.nullable(v.union([v.number(), v.string()])));
+
+/** A video result entry of `/api/v1/video/mj/fetch/{id}` (§3.15). */
+const videoResultSchema = v.looseObject({ url: v.string(), index: v.optional(v.number()) });
+
+/**
+ * The message object (§3.2): what `/api/v1/message/fetch/{id}` and `/api/v1/video/mj/fetch/{id}`
+ * return and what webhooks carry. Only `status` is required: the documented FAIL example has no
+ * `messageId`, and polling knows the id from the request anyway.
+ */
+export const messageSchema = v.looseObject({
+  messageId: v.optional(v.string()),
+  prompt: optionalText,
+  // `QUEUED | PROCESSING | DONE | FAIL`, plus the skill's `SUBMITTED`; anything else reads as running.
+  status: v.string(),
+  progress: progressSchema,
+  createdAt: optionalText,
+  updatedAt: optionalText,
+  uri: optionalText,
+  images: v.optional(v.nullable(v.array(v.string()))),
+  originalUrl: optionalText,
+  buttons: v.optional(v.nullable(v.array(v.string()))),
+  // Examples say `originatingMessageId`, the apifox schema `originalMessageId` (Uncertain 4).
+  originatingMessageId: optionalText,
+  originalMessageId: optionalText,
+  ref: optionalText,
+  error: optionalText,
+  videoUrl: optionalText,
+  results: v.optional(v.nullable(v.array(videoResultSchema))),
+  // Where describe puts its prompts is undocumented (Uncertain 6): these are the names we read.
+  content: v.optional(v.nullable(v.union([v.string(), v.array(v.string())]))),
+  prompts: v.optional(v.nullable(v.array(v.string()))),
+  descriptions: v.optional(v.nullable(v.array(v.string()))),
+});
+/** An ImaginePro message (job state) as polled or received by webhook; `job.raw` holds one. */
+export type ImagineProMessage = v.InferOutput<typeof messageSchema>;
+
+/** `GET /api/v1/subscription/account-info` (§3.9). */
+export const accountSchema = v.looseObject({
+  type: optionalText,
+  creditsQuota: v.optional(v.nullable(v.number())),
+  credits: v.optional(v.nullable(v.number())),
+  creditsExtra: v.optional(v.nullable(v.number())),
+  expiredAt: optionalText,
+  email: optionalText,
+});
+/** The account-info answer, as validated. */
+export type AccountInfo = v.InferOutput<typeof accountSchema>;
+
+/** `POST /api/v1/nova/prompt-check` (§3.8). */
+export const promptCheckSchema = v.looseObject({
+  status: v.string(),
+  message: optionalText,
+});
+
+/** One entry of `GET /api/v1/nova/images` (§3.7). */
+const historyItemSchema = v.looseObject({
+  id: v.string(),
+  type: optionalText,
+  button: optionalText,
+  prompt: optionalText,
+  uri: optionalText,
+  createdAt: optionalText,
+});
+
+/** `GET /api/v1/nova/images?page=&size=` (§3.7). */
+export const historySchema = v.looseObject({ images: v.array(historyItemSchema) });
+
+/**
+ * `providerOptions` ImaginePro understands on `imagine`, `act` and `video`: the BaseParams the
+ * docs list beside `ref`/`webhookOverride` (§2.1), and the boost endpoints (§3.1, §3.3).
+ */
+export const providerOptionsSchema = v.strictObject({
+  /** Seconds ImaginePro lets the job run, 10–900 (vendor default 900). */
+  timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(900))),
+  /** When true the result is not re-uploaded to ImaginePro's CDN (only `originalUrl`, ~24 h). */
+  disableCdn: v.optional(v.boolean()),
+  /** Use `/api/v1/nova/boost/*` (faster CDN upload and progress) for imagine and buttons. */
+  boost: v.optional(v.boolean()),
+  /** `video` extend only: ImaginePro's `animateMode` (values undocumented; the SDK shows `'smooth'`). */
+  animateMode: v.optional(v.string()),
+});
+
+/** Vendor-specific options of `imagine`, `act` and `video`, passed as `providerOptions`. */
+export type ImagineProProviderOptions = v.InferOutput<typeof providerOptionsSchema>;

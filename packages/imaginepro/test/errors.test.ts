@@ -1,0 +1,157 @@
+import {
+  AuthenticationError,
+  ContentPolicyError,
+  InsufficientCreditsError,
+  InvalidRequestError,
+  MjGateError,
+  NotFoundError,
+  ProviderError,
+  RateLimitError,
+} from '@mjgate/core';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import created from './fixtures/created.json' with { type: 'json' };
+import error400 from './fixtures/error-400.json' with { type: 'json' };
+import error401 from './fixtures/error-401.json' with { type: 'json' };
+import processing from './fixtures/message-processing.json' with { type: 'json' };
+import { client, expectCall, KEY, MID } from './helpers.js';
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+const nest = (statusCode: number, message: string, error = 'Error') => ({ message, error, statusCode });
+
+async function imagineError(status: number, body: unknown, headers: Record<string, string> = {}, times = 1) {
+  expectCall('post', '/api/v1/nova/imagine', body, { status, headers, times });
+  return client()
+    .imagine({ prompt: 'a red fox' })
+    .then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (e: unknown) => e as MjGateError,
+    );
+}
+
+describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in ours', () => {
+  it('400 (the reference example) → InvalidRequestError', async () => {
+    const e = await imagineError(400, error400);
+    expect(e).toBeInstanceOf(InvalidRequestError);
+    expect(e.message).toContain('Prompt is required.');
+    expect(e.status).toBe(400);
+  });
+
+  it('400 with NestJS’s list of validation messages → InvalidRequestError naming them all', async () => {
+    const e = await imagineError(400, {
+      message: ['prompt must be a string', 'timeout must not be less than 10'],
+      error: 'Bad Request',
+      statusCode: 400,
+    });
+    expect(e).toBeInstanceOf(InvalidRequestError);
+    expect(e.message).toContain('prompt must be a string; timeout must not be less than 10');
+  });
+
+  it('400 for a banned prompt → ContentPolicyError', async () => {
+    const e = await imagineError(400, nest(400, 'Banned prompt detected: "gore".', 'Bad Request'));
+    expect(e).toBeInstanceOf(ContentPolicyError);
+    expect(e.message).toContain('Banned prompt detected');
+    expect(e.retryable).toBe(false);
+  });
+
+  it('401 (the reference example) → AuthenticationError, never showing the key', async () => {
+    const e = await imagineError(401, error401);
+    expect(e).toBeInstanceOf(AuthenticationError);
+    expect(e.message).toContain('Unauthorized');
+    expect(e.message).not.toContain(KEY);
+  });
+
+  it('401 that speaks of credits → InsufficientCreditsError', async () => {
+    const e = await imagineError(401, nest(401, 'Insufficient credits, please recharge', 'Unauthorized'));
+    expect(e).toBeInstanceOf(InsufficientCreditsError);
+    expect(e.message).toContain('Insufficient credits, please recharge');
+  });
+
+  it('403 (the job queue is full) → RateLimitError; the refused submission is retried', async () => {
+    const seen = expectCall('post', '/api/v1/nova/imagine', nest(403, 'Forbidden', 'Forbidden'), {
+      status: 403,
+      headers: { 'retry-after': '0' },
+    });
+    const ok = expectCall('post', '/api/v1/nova/imagine', created);
+    await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ providerJobId: MID });
+    expect([seen.count, ok.count]).toEqual([1, 1]);
+    // Still full after the retries (three attempts in all): the error says so.
+    const e = await imagineError(403, nest(403, 'Job queue is full', 'Forbidden'), { 'retry-after': '0' }, 3);
+    expect(e).toBeInstanceOf(RateLimitError);
+    expect(e.message).toMatch(/Job queue is full.*queue is full/);
+  });
+
+  it('403 about the key → AuthenticationError, not retried', async () => {
+    const e = await imagineError(403, nest(403, 'Your API key is disabled', 'Forbidden'));
+    expect(e).toBeInstanceOf(AuthenticationError);
+  });
+
+  it('404 → NotFoundError', async () => {
+    expectCall('get', `/api/v1/message/fetch/${MID}`, nest(404, 'Message not found', 'Not Found'), { status: 404 });
+    const e = await client()
+      .get(MID)
+      .catch((x: unknown) => x as MjGateError);
+    expect(e).toBeInstanceOf(NotFoundError);
+    expect(e.message).toContain('Message not found');
+  });
+
+  it('429 then success: the submission is retried after Retry-After and created once', async () => {
+    const limited = expectCall('post', '/api/v1/nova/imagine', nest(429, 'ThrottlerException: Too Many Requests'), {
+      status: 429,
+      headers: { 'retry-after': '0' },
+    });
+    const ok = expectCall('post', '/api/v1/nova/imagine', created);
+    await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ status: 'queued' });
+    expect([limited.count, ok.count]).toEqual([1, 1]);
+  });
+
+  it('429 every time → RateLimitError with retryAfterMs', async () => {
+    const e = await imagineError(429, nest(429, 'ThrottlerException: Too Many Requests'), { 'retry-after': '0' }, 3);
+    expect(e).toBeInstanceOf(RateLimitError);
+    expect((e as RateLimitError).retryAfterMs).toBe(0);
+  });
+
+  it('500 on a submission → ProviderError that may have created the job, not retried', async () => {
+    const seen = expectCall('post', '/api/v1/nova/imagine', nest(500, 'Internal server error'), { status: 500 });
+    const e = await client()
+      .imagine({ prompt: 'fox' })
+      .catch((x: unknown) => x as MjGateError);
+    expect(e).toBeInstanceOf(ProviderError);
+    expect(e.message).toContain('Internal server error');
+    expect(e.mayHaveCreatedJob).toBe(true);
+    expect(seen.count).toBe(1);
+  });
+
+  it('503 on a submission is refused, so it is retried', async () => {
+    expectCall('post', '/api/v1/nova/imagine', nest(503, 'Service Unavailable'), {
+      status: 503,
+      headers: { 'retry-after': '0' },
+    });
+    expectCall('post', '/api/v1/nova/imagine', created);
+    await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ status: 'queued' });
+  });
+
+  it('5xx on a status read is retried', async () => {
+    expectCall('get', `/api/v1/message/fetch/${MID}`, nest(502, 'Bad Gateway'), {
+      status: 502,
+      headers: { 'retry-after': '0' },
+    });
+    expectCall('get', `/api/v1/message/fetch/${MID}`, processing);
+    await expect(client().get(MID)).resolves.toMatchObject({ status: 'running' });
+  });
+
+  it('every error is recognisable across copies of the package', async () => {
+    const e = await imagineError(400, error400);
+    expect(MjGateError.isInstance(e)).toBe(true);
+    expect(e.provider).toBe('imaginepro');
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Job } from '@mjgate/core';
+
+const EXT: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+};
+
+function extension(url: string, contentType: string | null): string {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type && EXT[type]) return EXT[type]!;
+  const m = /\.([a-z0-9]{3,4})(?:$|\?)/i.exec(new URL(url).pathname);
+  return m?.[1]?.toLowerCase() ?? 'bin';
+}
+
+/** File-name-safe form of a job id. */
+function stem(job: Job): string {
+  return `${job.provider}-${job.providerJobId}`.replace(/[^a-zA-Z0-9._-]+/g, '_');
+}
+
+/**
+ * Downloads a job's results into `dir`: `<provider>-<id>-grid.png` for the composite,
+ * `<provider>-<id>-<n>.png` for each image, `<provider>-<id>-video-<n>.mp4` for videos. No
+ * credentials are sent: result URLs are public CDN links.
+ */
+export async function saveResults(job: Job, dir: string, signal?: AbortSignal): Promise<string[]> {
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const targets: [string, string][] = [];
+  if (job.gridUrl) targets.push([job.gridUrl, `${stem(job)}-grid`]);
+  job.images.forEach((img, i) => {
+    targets.push([img.url, job.images.length === 1 ? stem(job) : `${stem(job)}-${i + 1}`]);
+  });
+  job.videoUrls.forEach((url, i) => {
+    targets.push([url, `${stem(job)}-video-${i + 1}`]);
+  });
+  const written: string[] = [];
+  for (const [url, name] of targets) {
+    const res = await fetch(url, { signal });
+    if (!res.ok) throw new Error(`Could not download ${url}: HTTP ${res.status}`);
+    const file = join(out, `${name}.${extension(url, res.headers.get('content-type'))}`);
+    await writeFile(file, new Uint8Array(await res.arrayBuffer()));
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,51 @@
+import { startSimulator } from '@mjgate/simulator';
+import { BUILTIN_PROVIDERS, configFromEnv, type GatewayConfig, PROVIDER_ENV } from '../config.js';
+import { createGateway, type Gateway } from '../gateway.js';
+
+/** Where the CLI's gateway points: real vendors, a running simulator, or one started in-process. */
+export interface Session {
+  gateway: Gateway;
+  mode: 'vendors' | 'simulator' | 'embedded';
+  close(): Promise<void>;
+}
+
+/** Settings for the simulator's fast clock: no vendor pacing, short polls. */
+const SIMULATED = { pace: { submit: 0, read: 0 }, poll: { intervalMs: 100, maxIntervalMs: 500 } };
+
+function simulatorConfig(url: string, apiKey: string, provider?: string): GatewayConfig {
+  const base = url.replace(/\/+$/, '');
+  return {
+    providers: Object.fromEntries(BUILTIN_PROVIDERS.map((p) => [p, { apiKey, baseUrl: `${base}/${p}`, ...SIMULATED }])),
+    default: provider ?? process.env.MJGATE_PROVIDER ?? 'imaginepro',
+  };
+}
+
+/**
+ * Builds the gateway the way a fresh machine expects: vendor keys from the environment when any is
+ * set; else the simulator at `MJGATE_SIMULATOR_URL`; else a simulator started in this process.
+ */
+export async function openSession(provider: string | undefined, say: (line: string) => void): Promise<Session> {
+  const env = configFromEnv();
+  const hasKey = BUILTIN_PROVIDERS.some((p) => process.env[PROVIDER_ENV[p].apiKey]?.trim());
+  if (hasKey) {
+    return {
+      gateway: createGateway({ ...env, default: provider ?? env.default }),
+      mode: 'vendors',
+      close: async () => {},
+    };
+  }
+  const simUrl = process.env.MJGATE_SIMULATOR_URL?.trim();
+  if (simUrl) {
+    const gateway = createGateway(simulatorConfig(simUrl, process.env.MJGATE_SIMULATOR_KEY ?? 'sim-key', provider));
+    return { gateway, mode: 'simulator', close: async () => {} };
+  }
+  const sim = await startSimulator({ port: 0 });
+  say(
+    `No API key configured: using the built-in simulator at ${sim.url} (set ${BUILTIN_PROVIDERS.map((p) => PROVIDER_ENV[p].apiKey).join(', ')} to use a real vendor).`,
+  );
+  return {
+    gateway: createGateway(simulatorConfig(sim.url, 'sim-key', provider)),
+    mode: 'embedded',
+    close: () => sim.close(),
+  };
+}

@@ -1,0 +1,21 @@
+export { createAceData } from '@mjgate/acedata';
+export { createApiFrame } from '@mjgate/apiframe';
+export * from '@mjgate/core';
+export { createImaginePro } from '@mjgate/imaginepro';
+export {
+  BUILTIN_PROVIDERS,
+  type BuiltinProvider,
+  configFromEnv,
+  type GatewayConfig,
+  PROVIDER_ENV,
+  type ProviderEntry,
+} from './config.js';
+export { builtinCapabilities, createGateway, type Gateway } from './gateway.js';
+export { canFallBack } from './routing.js';
+export {
+  createWebhookHandler,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './webhooks.js';

@@ -1,0 +1,95 @@
+import { type Job, MjGateError, type WebhookRequest, webhookRequestFromFetch } from '@mjgate/core';
+import type { Gateway } from './gateway.js';
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /** Receives each verified, normalised job. Keep it quick (queue work elsewhere): the vendor waits for the answer. */
+  onJob(job: Job, request: WebhookRequest): void | Promise<void>;
+  /** Told about callbacks that were rejected (bad signature, unknown vendor, not JSON). */
+  onError?(error: Error, request: WebhookRequest): void;
+}
+
+/** The minimal shape of Node's `IncomingMessage` the handler reads (no `node:` import needed). */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  url?: string;
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+/** The minimal shape of Node's `ServerResponse` the handler writes. */
+export interface NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+/** A Fetch API handler (Hono, Next.js route handlers, Workers, Bun) with a Node `http` variant on `.node`. */
+export interface WebhookHandler {
+  (request: Request): Promise<Response>;
+  /** For `http.createServer` and Express: `app.post('/hooks/mj', handler.node)`. */
+  node(req: NodeRequestLike, res: NodeResponseLike): Promise<void>;
+}
+
+/**
+ * One callback endpoint for every vendor: verifies the callback (APIFRAME's `x-webhook-secret`,
+ * mjgate's URL signature for the others), normalises it to the same `Job` polling returns, hands it
+ * to `onJob`, and answers at once. Rejected callbacks get 401 (verification) or 400 (anything else).
+ *
+ * @example
+ * const handler = createWebhookHandler(gateway, { onJob: (job) => queue.push(job) });
+ * http.createServer(handler.node).listen(3000);          // Node
+ * export const POST = handler;                           // Next.js route handler
+ */
+export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOptions): WebhookHandler {
+  async function handle(request: WebhookRequest): Promise<{ status: number; body: string }> {
+    try {
+      const job = await gateway.parseWebhook(request);
+      await options.onJob(job, request);
+      return { status: 200, body: JSON.stringify({ ok: true, id: job.id }) };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      options.onError?.(err, request);
+      const status = MjGateError.isInstance(err) && err.code === 'webhook_verification' ? 401 : 400;
+      const message = MjGateError.isInstance(err) ? err.message : 'callback rejected';
+      return { status, body: JSON.stringify({ ok: false, error: message }) };
+    }
+  }
+
+  const handler = (async (request: Request) => {
+    if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+    const { status, body } = await handle(await webhookRequestFromFetch(request));
+    return new Response(body, { status, headers: { 'content-type': 'application/json' } });
+  }) as WebhookHandler;
+
+  handler.node = async (req, res) => {
+    const reply = (status: number, body: string) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(body);
+    };
+    if (req.method && req.method !== 'POST') return void reply(405, '{"ok":false}');
+    const chunks: Uint8Array[] = [];
+    const encoder = new TextEncoder();
+    for await (const chunk of req) chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+    const body = new TextDecoder().decode(concat(chunks));
+    const host = headerOf(req.headers, 'host') ?? 'localhost';
+    const url = new URL(req.url ?? '/', `http://${host}`).toString();
+    const result = await handle({ url, headers: req.headers, body });
+    reply(result.status, result.body);
+  };
+  return handler;
+}
+
+function headerOf(headers: NodeRequestLike['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

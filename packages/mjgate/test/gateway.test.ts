@@ -1,0 +1,184 @@
+import { ContentPolicyError, InvalidRequestError, MjGateError, ProviderError, RateLimitError } from '@mjgate/core';
+import { createMockProvider, type MockProvider } from '@mjgate/core/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { createGateway, createWebhookHandler } from '../src/index.js';
+
+function mocks() {
+  const imaginepro = createMockProvider({ provider: 'imaginepro', steps: 2, webhookSecret: 'whsec_gateway_1' });
+  const apiframe = createMockProvider({ provider: 'apiframe', steps: 2, webhookSecret: 'whsec_gateway_1' });
+  const acedata = createMockProvider({ provider: 'acedata', steps: 2 });
+  return { imaginepro, apiframe, acedata };
+}
+
+const submits = (m: MockProvider) => m.calls.filter((c) => c.method === 'imagine').length;
+
+describe('configuration', () => {
+  it('says what to set when nothing is configured', () => {
+    expect(() => createGateway({ providers: {} })).toThrow(/No provider configured.*IMAGINEPRO_API_KEY/);
+  });
+
+  it('rejects an unknown vendor, a default or fallback that is not configured', () => {
+    const { imaginepro } = mocks();
+    // biome-ignore lint/suspicious/noExplicitAny: an unknown vendor on purpose
+    expect(() => createGateway({ providers: { midjourneyx: { apiKey: 'k' } } as any })).toThrow(
+      /Unknown provider "midjourneyx"/,
+    );
+    expect(() => createGateway({ providers: { imaginepro }, default: 'apiframe' })).toThrow(
+      /default provider "apiframe" is not configured.*APIFRAME_API_KEY/,
+    );
+    expect(() => createGateway({ providers: { imaginepro }, fallback: ['acedata'] })).toThrow(
+      /fallback provider "acedata" is not configured.*ACEDATA_API_KEY/,
+    );
+    expect(() => createGateway({ providers: { imaginepro }, default: 'nope' })).toThrow(InvalidRequestError);
+  });
+});
+
+describe('routing', () => {
+  it('follow-ups go to the vendor in the job id, whatever the default', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const onApiframe = await m.apiframe.run({ prompt: 'fox' });
+    const up = await gw.upscale(onApiframe.id, 2);
+    expect(up.provider).toBe('apiframe');
+    expect(await gw.wait(up)).toMatchObject({ provider: 'apiframe', status: 'succeeded' });
+    expect(m.imaginepro.calls).toEqual([]);
+  });
+
+  it('an id for a vendor that is not configured is a clear error', async () => {
+    const { imaginepro } = mocks();
+    const gw = createGateway({ providers: { imaginepro } });
+    await expect(gw.get('apiframe:123')).rejects.toThrow(
+      /belongs to apiframe, which is not configured.*APIFRAME_API_KEY/,
+    );
+    await expect(gw.get('no-prefix')).rejects.toThrow(/not a gateway job id/);
+  });
+
+  it('getMany keeps the order across vendors', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m });
+    const a = await m.apiframe.imagine({ prompt: 'a' });
+    const b = await m.imaginepro.imagine({ prompt: 'b' });
+    const c = await m.apiframe.imagine({ prompt: 'c' });
+    const got = await gw.getMany([a, b.id, c]);
+    expect(got.map((j) => j.id)).toEqual([a.id, b.id, c.id]);
+  });
+
+  it('the same code runs on every vendor by changing one config value', async () => {
+    for (const name of ['imaginepro', 'apiframe', 'acedata'] as const) {
+      const gw = createGateway({ providers: mocks(), default: name });
+      const grid = await gw.run({ prompt: 'a red fox in snow' });
+      const up = await gw.wait(await gw.upscale(grid, 1));
+      expect([grid.provider, up.provider]).toEqual([name, name]);
+      expect(up.images).toHaveLength(1);
+    }
+  });
+});
+
+describe('fallback', () => {
+  it('a vendor that is down: the next one serves the submission, and the result says so', async () => {
+    const m = mocks();
+    const onFallback = vi.fn();
+    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'], onFallback });
+    m.imaginepro.failNext('imagine', new ProviderError('503 from imaginepro', { provider: 'imaginepro', status: 503 }));
+    const job = await gw.imagine({ prompt: 'fox' });
+    expect(job.provider).toBe('apiframe');
+    expect(job.id.startsWith('apiframe:')).toBe(true);
+    expect(onFallback).toHaveBeenCalledWith(expect.objectContaining({ from: 'imaginepro', to: 'apiframe' }));
+  });
+
+  it.each([
+    ['rate limited', () => new RateLimitError('429', { provider: 'imaginepro' })],
+    ['out of credits', () => new MjGateError('insufficient_credits', 'no credits', { provider: 'imaginepro' })],
+    ['bad key', () => new MjGateError('authentication', 'bad key', { provider: 'imaginepro' })],
+  ])('%s → fallback', async (_name, error) => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
+    m.imaginepro.failNext('imagine', error());
+    await expect(gw.imagine({ prompt: 'fox' })).resolves.toMatchObject({ provider: 'apiframe' });
+  });
+
+  it.each([
+    ['a content-policy rejection', () => new ContentPolicyError('banned', { provider: 'imaginepro' })],
+    ['an invalid request', () => new InvalidRequestError('bad', { provider: 'imaginepro' })],
+    [
+      'an ambiguous failure (the job may exist)',
+      () => new ProviderError('500 after send', { provider: 'imaginepro', mayHaveCreatedJob: true }),
+    ],
+  ])('%s is never re-routed', async (_name, error) => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
+    const e = error();
+    m.imaginepro.failNext('imagine', e);
+    await expect(gw.imagine({ prompt: 'fox' })).rejects.toBe(e);
+    expect(submits(m.apiframe)).toBe(0);
+  });
+
+  it('fallback is for submissions only: a failing follow-up is not re-routed', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
+    const grid = await gw.run({ prompt: 'fox' });
+    m.imaginepro.failNext('act', new ProviderError('down', { provider: 'imaginepro' }));
+    await expect(gw.upscale(grid, 1)).rejects.toThrow('down');
+    expect(m.apiframe.calls).toEqual([]);
+  });
+
+  it('when every vendor fails, the last error surfaces', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
+    m.imaginepro.failNext('imagine', new ProviderError('ip down'));
+    m.apiframe.failNext('imagine', new ProviderError('af down'));
+    await expect(gw.imagine({ prompt: 'fox' })).rejects.toThrow('af down');
+  });
+
+  it('a vendor that keeps failing is skipped during its cool-down', async () => {
+    const m = mocks();
+    const gw = createGateway({
+      providers: m,
+      default: 'imaginepro',
+      fallback: ['apiframe'],
+      cooldownAfter: 2,
+      cooldownMs: 60_000,
+    });
+    m.imaginepro.failNext('imagine', new ProviderError('down'), new ProviderError('down'));
+    await gw.imagine({ prompt: '1' });
+    await gw.imagine({ prompt: '2' });
+    expect(submits(m.imaginepro)).toBe(2);
+    const third = await gw.imagine({ prompt: '3' });
+    expect(third.provider).toBe('apiframe');
+    expect(submits(m.imaginepro)).toBe(2);
+  });
+});
+
+describe('capabilities', () => {
+  it('an operation goes to a configured vendor that supports it', async () => {
+    const m = mocks();
+    const noFaceSwap = { ...m.acedata, capabilities: { ...m.acedata.capabilities, operations: ['imagine' as const] } };
+    const gw = createGateway({ providers: { acedata: noFaceSwap, apiframe: m.apiframe }, default: 'acedata' });
+    const job = await gw.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
+    expect(job.provider).toBe('apiframe');
+    expect(gw.capabilities.operations).toContain('faceswap');
+  });
+});
+
+describe('webhooks', () => {
+  it('one handler verifies and normalises callbacks for every vendor', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const jobs: string[] = [];
+    const handler = createWebhookHandler(gw, { onJob: (job) => void jobs.push(job.id) });
+    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const handedOut = (m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
+    expect(new URL(handedOut).searchParams.get('mjgate_provider')).toBe('imaginepro');
+    const ok = await handler(new Request(handedOut, { method: 'POST', body: JSON.stringify({ id: job.id }) }));
+    expect(ok.status).toBe(200);
+    expect(jobs).toEqual([job.id]);
+    const forged = await handler(
+      new Request('https://app.example/hooks/mj?mjgate_provider=imaginepro', {
+        method: 'POST',
+        body: JSON.stringify({ id: job.id }),
+      }),
+    );
+    expect(forged.status).toBe(401);
+    expect(jobs).toHaveLength(1);
+  });
+});

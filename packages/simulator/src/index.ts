@@ -1,0 +1,13 @@
+export { DEFAULT_SPEED } from './clock';
+export type { ActiveFault, FaultKind, FaultRequest, FaultRule, Faults } from './faults';
+export { TIMINGS } from './jobs';
+export type { Ledger, LedgerFilter, Submission, WebhookDelivery } from './ledger';
+export { type Simulator, type SimulatorOptions, startSimulator } from './server';
+export {
+  type RequestFilter,
+  type RequestRecord,
+  type RouteCategory,
+  type SimulatorStats,
+  VENDORS,
+  type Vendor,
+} from './types';

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../src/index';
+import { call, decodePng, download, pollUntil, startReceiver } from './helpers';
+
+const KEY = 'ad-test-key';
+const AUTH = { authorization: `Bearer ${KEY}` };
+let sim: Simulator;
+let base: string;
+
+type Result = Record<string, unknown> & {
+  success: boolean;
+  task_id: string;
+  image_id: string;
+  progress: number;
+  actions?: string[];
+  image_url: string;
+};
+type ErrorBody = { error: { code: string; message: string }; trace_id: string };
+type TaskRecord = Record<string, unknown> & { id: string; response?: Result; finished_at?: number };
+
+const post = <T = Result>(path: string, body: unknown, headers: Record<string, string> = AUTH) =>
+  call<T>(`${base}${path}`, { body, headers });
+
+beforeAll(async () => {
+  sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 3 });
+  base = sim.urls.acedata;
+});
+afterAll(() => sim.close());
+
+describe('AceData auth and errors', () => {
+  it('answers 400 no_token without a header and 401 invalid_token for a wrong or non-Bearer key', async () => {
+    const none = await post<ErrorBody>('/midjourney/imagine', { prompt: 'x' }, {});
+    expect(none.status).toBe(400);
+    expect(none.body.error.code).toBe('no_token');
+    for (const authorization of [KEY, 'Bearer wrong']) {
+      const res = await post<ErrorBody>('/midjourney/imagine', { prompt: 'x' }, { authorization });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toEqual({ code: 'invalid_token', message: 'The specified token is invalid or wrong.' });
+      expect(res.body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('answers bad_request for a missing prompt, a bad mode and invalid JSON; no_api for an unknown path', async () => {
+    const res = await post<ErrorBody>('/midjourney/imagine', { action: 'generate' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'bad_request', message: 'prompt is required' });
+    expect((await post<ErrorBody>('/midjourney/imagine', { prompt: 'x', mode: 'warp' })).body.error.code).toBe(
+      'bad_request',
+    );
+    const json = await call<ErrorBody>(`${base}/midjourney/imagine`, { body: '{oops', headers: AUTH });
+    expect(json.body.error.message).toBe('The json payload is not valid to request the API');
+    const unknown = await post<ErrorBody>('/midjourney/nothing', {});
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'no_api']);
+  });
+
+  it('answers 403 forbidden for a banned prompt and 403 used_up for an empty balance', async () => {
+    const banned = await post<ErrorBody>('/midjourney/imagine', { prompt: 'gore everywhere' });
+    expect([banned.status, banned.body.error.code]).toEqual([403, 'forbidden']);
+    const local = await startSimulator({ credits: 0, speed: 400 });
+    try {
+      const res = await call<ErrorBody>(`${local.urls.acedata}/midjourney/imagine`, {
+        body: { prompt: 'x', async: true },
+        headers: { authorization: 'Bearer k' },
+      });
+      expect([res.status, res.body.error.code]).toEqual([403, 'used_up']);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('answers 504 timeout when a blocking call outlives its timeout', async () => {
+    const res = await post<ErrorBody>('/midjourney/imagine', { prompt: 'slow', timeout: 5 });
+    expect(res.status).toBe(504);
+    expect(res.body.error).toEqual({ code: 'timeout', message: 'Timeout to generate the image.' });
+  });
+});
+
+describe('AceData imagine modes', () => {
+  it('blocks by default and returns the final grid, then upscales and varies it by image_id', async () => {
+    const grid = await post('/midjourney/imagine', { prompt: 'a castle', split_images: true });
+    expect(grid.status).toBe(200);
+    expect(grid.body).toMatchObject({ success: true, progress: 100, image_width: 256, raw_image_height: 256 });
+    expect(grid.body.image_id).toMatch(/^\d{19}$/);
+    expect(grid.body.actions).toEqual([
+      'upscale1',
+      'upscale2',
+      'upscale3',
+      'upscale4',
+      'reroll',
+      'variation1',
+      'variation2',
+      'variation3',
+      'variation4',
+    ]);
+    expect(grid.body.sub_image_urls).toHaveLength(4);
+    const png = decodePng((await download(grid.body.image_url)).bytes);
+    expect([png.width, png.height]).toEqual([256, 256]);
+
+    const up = await post('/midjourney/imagine', { action: 'upscale3', image_id: grid.body.image_id });
+    expect(up.body.actions).toContain('variation_region');
+    expect(up.body.actions).toContain('pan_left');
+    expect(up.body.image_id).not.toBe(grid.body.image_id);
+
+    const wrong = await post<ErrorBody>('/midjourney/imagine', { action: 'upscale1', image_id: up.body.image_id });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toMatch(/not available/);
+    const noMask = await post<ErrorBody>('/midjourney/imagine', {
+      action: 'variation_region',
+      image_id: up.body.image_id,
+    });
+    expect(noMask.body.error.message).toMatch(/mask/);
+
+    const vary = await post('/midjourney/imagine', {
+      action: 'variation_subtle',
+      image_id: up.body.image_id,
+      mode: 'relax',
+    });
+    expect(vary.body.actions).toContain('upscale1');
+    const legacy = await post('/midjourney/imagine', { action: 'upsample1', image_id: vary.body.image_id });
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.actions).toContain('upscale_creative');
+    const seed = await post<{ seed: string }>('/midjourney/seed', { image_id: grid.body.image_id });
+    expect(seed.body.seed).toMatch(/^\d+$/);
+  });
+
+  it('returns {task_id} at once with async:true, and /tasks shows pending, running and done records', async () => {
+    const res = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'async fox', async: true });
+    expect(res.body).toEqual({ task_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const records = await pollUntil(
+      async () => (await post<TaskRecord>('/midjourney/tasks', { action: 'retrieve', id: res.body.task_id })).body,
+      (r) => r.finished_at !== undefined,
+      { intervalMs: 5 },
+    );
+    expect(records[0]?.response).toBeUndefined();
+    expect(records[0]).not.toHaveProperty('status');
+    const running = records.find((r) => r.response && r.response.progress < 100);
+    expect(running?.response?.actions).toEqual([]);
+    const last = records.at(-1) as TaskRecord;
+    expect(last).toMatchObject({
+      id: res.body.task_id,
+      type: 'imagine',
+      request: { prompt: 'async fox', async: true },
+    });
+    expect(last.response).toMatchObject({ success: true, task_id: res.body.task_id, progress: 100 });
+    expect(typeof last.created_at).toBe('number');
+    const missing = await post<ErrorBody>('/midjourney/tasks', { action: 'retrieve', id: 'nope' });
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('answers retrieve_batch with {items, count}, omitting unknown ids and capping at 50 ids', async () => {
+    const a = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'batch a', async: true });
+    const b = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'batch b', async: true });
+    const res = await post<{ items: TaskRecord[]; count: number }>('/midjourney/tasks', {
+      action: 'retrieve_batch',
+      ids: [a.body.task_id, 'unknown', b.body.task_id],
+    });
+    expect(res.body.count).toBe(2);
+    expect(res.body.items.map((i) => i.id)).toEqual([a.body.task_id, b.body.task_id]);
+    const tooMany = await post<ErrorBody>('/midjourney/tasks', {
+      action: 'retrieve_batch',
+      ids: Array.from({ length: 51 }, (_, i) => `id-${i}`),
+    });
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('streams ndjson snapshots with rising progress, throwaway image_ids and actions only on the last line', async () => {
+    const res = await fetch(`${base}/midjourney/imagine`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify({ prompt: 'streamed' }),
+    });
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Result);
+    expect(lines.map((l) => l.progress)).toEqual([35, 75, 100]);
+    expect(new Set(lines.map((l) => l.task_id)).size).toBe(1);
+    expect(new Set(lines.map((l) => l.image_id)).size).toBe(3);
+    expect(lines[0]?.actions).toEqual([]);
+    expect(lines[2]?.actions).toHaveLength(9);
+  });
+
+  it('POSTs the final result with trace_id to callback_url', async () => {
+    const receiver = await startReceiver();
+    try {
+      const res = await post<{ task_id: string }>('/midjourney/imagine', {
+        prompt: 'callback',
+        callback_url: `${receiver.url}/cb`,
+      });
+      expect(Object.keys(res.body)).toEqual(['task_id']);
+      const [hit] = await receiver.waitFor(1);
+      expect(hit?.body).toMatchObject({ success: true, task_id: res.body.task_id, progress: 100 });
+      expect(hit?.body.trace_id).toEqual(expect.any(String));
+      await sim.ledger.settled();
+      expect(sim.ledger.webhooks({ vendor: 'acedata', jobId: res.body.task_id })).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('AceData describe, shorten, translate and videos', () => {
+  it('answers the synchronous endpoints with their documented fields', async () => {
+    const d = await post<{ descriptions: string[] }>('/midjourney/describe', { image_url: 'https://a/b.png' });
+    expect(d.body.descriptions).toHaveLength(4);
+    expect(d.body.descriptions[0]).toMatch(/--ar \d+:\d+$/);
+    const s = await post<{ prompts: string[] }>('/midjourney/shorten', { prompt: 'a tall tower of glass and steel' });
+    expect(s.body.prompts.length).toBeLessThanOrEqual(5);
+    const t = await post<{ content: string }>('/midjourney/translate', { content: 'hello world' });
+    expect(t.body.content).toBe('hello world');
+    expect((await post<ErrorBody>('/midjourney/describe', {})).body.error.code).toBe('bad_request');
+  });
+
+  it('generates and extends videos, serving real video/mp4 files', async () => {
+    const gen = await post<Record<string, unknown>>('/midjourney/videos', {
+      action: 'generate',
+      prompt: 'waves',
+      image_url: 'https://a/frame.png',
+    });
+    expect(gen.body).toMatchObject({ success: true, progress: 100, video_id: expect.stringMatching(/^\d+$/) });
+    const urls = gen.body.video_urls as string[];
+    expect(urls).toHaveLength(4);
+    const mp4 = await download(urls[3] as string);
+    expect(mp4.type).toBe('video/mp4');
+    expect(mp4.bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    const ext = await post<Record<string, unknown>>('/midjourney/videos', {
+      action: 'extend',
+      video_id: gen.body.video_id,
+      video_index: 1,
+      prompt: 'more',
+    });
+    expect(ext.body.video_id).not.toBe(gen.body.video_id);
+    expect(
+      (await post<ErrorBody>('/midjourney/videos', { action: 'generate', image_url: 'x', mode: 'relax' })).status,
+    ).toBe(400);
+  });
+});
