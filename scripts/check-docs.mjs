@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Type-checks every ```ts block of README.md and docs/**/*.md against the built packages, so the
+// Type-checks every ```ts block of README.md, docs/**/*.md and packages/*/README.md against the built packages, so the
 // examples users copy keep compiling. A block fenced as ```ts nocheck is skipped (fragments).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +19,10 @@ function markdownFiles(dir) {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const files = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))];
+const packageReadmes = readdirSync(join(root, 'packages'))
+  .map((p) => join(root, 'packages', p, 'README.md'))
+  .filter((f) => existsSync(f));
+const files = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs')), ...packageReadmes];
 let count = 0;
 for (const file of files) {
   const text = readFileSync(file, 'utf8');

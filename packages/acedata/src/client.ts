@@ -35,6 +35,7 @@ import {
 } from '@mjgate/core';
 import * as v from 'valibot';
 import { codeError, errorInfo, toAceDataError } from './errors.js';
+import { InFlight } from './limit.js';
 import {
   ACEDATA_ACTION_IDS,
   ACTIONS,
@@ -71,6 +72,10 @@ export const ACEDATA_BASE_URL = 'https://api.acedata.cloud';
 export const ACEDATA_API_KEY_ENV = 'ACEDATA_API_KEY';
 /** Task ids per `retrieve_batch` request. AceData's MCP server documents at most 50. */
 export const ACEDATA_BATCH_MAX = 50;
+/** Requests AceData allows in flight per token (its FAQ); see {@link AceDataOptions.maxInFlight}. */
+export const ACEDATA_MAX_IN_FLIGHT = 5;
+
+const TASKS_PATH = '/midjourney/tasks';
 
 /** Options of {@link createAceData}. */
 export interface AceDataOptions extends ProviderOptions {
@@ -80,6 +85,12 @@ export interface AceDataOptions extends ProviderOptions {
    * pacing off (tests against the simulator).
    */
   pace?: { submit?: number; read?: number };
+  /**
+   * Most requests this client keeps open at once, status lookups aside (they have their own limit,
+   * see `pace.read`). AceData allows 5 per token; the rest wait in call order. An `imagineStream`
+   * holds its slot until the stream ends. Default 5; `0` turns it off.
+   */
+  maxInFlight?: number;
 }
 
 /** A {@link MidjourneyClient} for AceData Cloud, plus the AceData calls the neutral model has no slot for. */
@@ -173,13 +184,19 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     pace: { submit: options.pace?.submit ?? 1_000, read: options.pace?.read ?? 17 },
   });
 
+  const inFlight = new InFlight(options.maxInFlight ?? ACEDATA_MAX_IN_FLIGHT);
+
   const post = <T>(
     path: string,
     body: unknown,
     schema: v.GenericSchema<unknown, T>,
     kind: 'read' | 'submit',
     o: CallOptions,
-  ) => transport.request({ method: 'POST', path, body, kind, schema }, o).then((r) => r.data);
+  ): Promise<T> => {
+    const call = () => transport.request({ method: 'POST', path, body, kind, schema }, o).then((r) => r.data);
+    // Task lookups are limited by rate (60/s, `pace.read`), not by the in-flight limit.
+    return path === TASKS_PATH ? call() : inFlight.run(call, o.signal);
+  };
 
   /** A 2xx answer that is an error envelope, or lacks what the call returns (`missing`). */
   function refusal(body: AceDataResult, what: string, missing: string): MjGateError {
@@ -229,21 +246,36 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         { provider: PROVIDER },
       );
     }
-    const record = await post(
-      '/midjourney/tasks',
-      { action: 'retrieve', id: providerJobId },
-      taskRecordSchema,
-      'read',
-      o,
-    );
+    const record = await post(TASKS_PATH, { action: 'retrieve', id: providerJobId }, taskRecordSchema, 'read', o);
     if (!record.id && !record.request && !record.response) {
       throw new NotFoundError(`AceData does not know task ${providerJobId}.`, { provider: PROVIDER });
     }
     return recordToJob(record, providerJobId);
   }
 
+  /**
+   * The finished parent a follow-up needs: the caller's `Job` when it is succeeded and still holds
+   * the vendor payload (`has`), else a fresh `retrieve`, since an in-progress job's ids are
+   * throwaway preview ids that AceData refuses.
+   */
+  async function finishedParent(
+    job: Job | undefined,
+    providerJobId: string,
+    has: (job: Job) => string | undefined,
+    o: CallOptions,
+  ): Promise<Job> {
+    const parent = job?.status === 'succeeded' && has(job) ? job : await get(providerJobId, o);
+    if (parent.status !== 'succeeded') {
+      throw new InvalidRequestError(
+        `Job ${PROVIDER}:${providerJobId} is ${parent.status}; only a succeeded job has a final AceData id to act on. Wait for it first.`,
+        { provider: PROVIDER },
+      );
+    }
+    return parent;
+  }
+
   async function imageIdFor(job: Job | undefined, providerJobId: string, o: CallOptions): Promise<string> {
-    const id = (job && imageIdOf(job)) ?? imageIdOf(await get(providerJobId, o));
+    const id = imageIdOf(await finishedParent(job, providerJobId, imageIdOf, o));
     if (!id) {
       throw new InvalidRequestError(
         `Job ${PROVIDER}:${providerJobId} has no AceData image_id (not an image result?), so it takes no follow-up.`,
@@ -280,10 +312,13 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
 
     get,
 
-    async getMany(ids, o) {
+    async getMany(all, o) {
+      // Answers given at once (describe, shorten, seed) have no task to ask for; they come back missing.
+      const ids = all.filter((id) => !id.startsWith(SYNC_PREFIX));
+      if (ids.length === 0) return [];
       // `limit` defaults to 12 at AceData: without it a larger batch comes back cut short.
       const body = { action: 'retrieve_batch', ids, offset: 0, limit: ids.length };
-      const { items } = await post('/midjourney/tasks', body, batchSchema, 'read', o);
+      const { items } = await post(TASKS_PATH, body, batchSchema, 'read', o);
       const byId = new Map<string, Job>();
       for (const record of items) {
         const id = record.id ?? record.response?.task_id;
@@ -379,9 +414,7 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
             provider: PROVIDER,
           });
         }
-        // Core's input schema reduces a passed Job to `{id}`, so a job without a video_id is looked up.
-        const given = input.extend.job;
-        const parent = given && videoIdOf(given) ? given : await get(input.extend.providerJobId, o);
+        const parent = await finishedParent(input.extend.job, input.extend.providerJobId, videoIdOf, o);
         const videoId = videoIdOf(parent);
         if (!videoId) {
           throw new InvalidRequestError(
@@ -462,7 +495,9 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         ? new JobTimeoutError(last, timeoutMs)
         : new MjGateError('job_timeout', `No AceData status arrived within ${timeoutMs} ms.`, { provider: PROVIDER });
 
+    let release: (() => void) | undefined;
     try {
+      release = await inFlight.acquire(signal);
       const response = await transport.send(
         {
           method: 'POST',
@@ -506,6 +541,9 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
       if (!last) throw error;
       // The stream broke after the task was created: polling takes over below.
       options.logger?.warn?.('acedata: the ndjson stream broke; following the job by polling.');
+    } finally {
+      // The connection is done with (finished, broken, or left by the consumer): free its slot.
+      release?.();
     }
     if (!last) {
       throw new ResponseValidationError('AceData closed the ndjson stream without a line. A job may exist.', {

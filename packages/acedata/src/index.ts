@@ -12,6 +12,7 @@ export {
   ACEDATA_BASE_URL,
   ACEDATA_BATCH_MAX,
   ACEDATA_CAPABILITIES,
+  ACEDATA_MAX_IN_FLIGHT,
   type AceDataClient,
   type AceDataOptions,
   createAceData,

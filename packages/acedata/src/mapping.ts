@@ -127,16 +127,33 @@ export function resultStatus(result: AceDataResult): JobStatus {
   return 'running';
 }
 
+/** True when a result object holds an output (image, video, texts or seed), not just progress. */
+function hasOutput(result: AceDataResult): boolean {
+  return Boolean(
+    result.raw_image_url ||
+      result.image_url ||
+      (result.video_urls?.length ?? 0) > 0 ||
+      result.descriptions ||
+      result.prompts ||
+      result.seed != null,
+  );
+}
+
 /**
  * The status of a task record, which has no status field: `response` absent → queued (failed when
  * the record says it finished anyway); otherwise the response decides, with a `state` word, when one
- * is present, settling a response that has not finished.
+ * is present, settling a response that has not finished. The reference counts a record with
+ * `finished_at` as done even when its response lacks `success`, so such a record cannot stay running
+ * forever: it succeeded if the response holds an output, and failed otherwise.
  */
 export function statusOf(record: AceDataTaskRecord): JobStatus {
   const fromState = record.state ? STATES[record.state.toLowerCase()] : undefined;
-  if (record.response) {
-    const status = resultStatus(record.response);
-    if (status === 'running' && fromState && fromState !== 'queued' && fromState !== 'succeeded') return fromState;
+  const response = record.response;
+  if (response) {
+    const status = resultStatus(response);
+    if (status !== 'running') return status;
+    if (fromState && fromState !== 'queued' && fromState !== 'succeeded') return fromState;
+    if (record.finished_at != null && response.success == null) return hasOutput(response) ? 'succeeded' : 'failed';
     return status;
   }
   if (fromState && fromState !== 'succeeded') return fromState;
@@ -338,9 +355,14 @@ function resultOf(raw: unknown): Record<string, unknown> | undefined {
   return r;
 }
 
-/** The `image_id` a follow-up action needs, from a job's `raw` (record, callback, stream line). */
+/**
+ * The `image_id` a follow-up action needs, from a job's `raw` (record, callback, stream line): the
+ * result's own, else the copy AceData keeps at the top of a task record. Meaningful only for a
+ * succeeded job: in-progress snapshots carry a throwaway preview id.
+ */
 export function imageIdOf(job: Job): string | undefined {
-  return str(resultOf(job.raw)?.image_id);
+  const top = job.raw && typeof job.raw === 'object' ? (job.raw as Record<string, unknown>).image_id : undefined;
+  return str(resultOf(job.raw)?.image_id) ?? str(top);
 }
 
 /** The `video_id` a video extension needs, from a job's `raw`. */

@@ -93,7 +93,7 @@ export type AceDataRecordRequest = v.InferOutput<typeof recordRequestSchema>;
 
 const versions = v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/, "must be a Midjourney version such as '7' or '8.2'"));
 
-/** `providerOptions` of `imagine` and `blend`: AceData's own imagine fields. */
+/** `providerOptions` of `imagine` (and `imagineStream`): AceData's own imagine fields. */
 export const imagineOptionsSchema = v.pipe(
   v.strictObject({
     translation: v.optional(v.boolean()),
@@ -139,7 +139,7 @@ export const editInputSchema = v.strictObject({
   ref: v.optional(v.pipe(v.string(), v.maxLength(1024))),
 });
 
-/** AceData's own imagine fields, passed as `providerOptions` of `imagine`/`blend`. */
+/** AceData's own imagine fields, passed as `providerOptions` of `imagine`. */
 export type AceDataImagineOptions = v.InferInput<typeof imagineOptionsSchema>;
 /** `providerOptions` of `act`. */
 export type AceDataActionOptions = v.InferInput<typeof actionOptionsSchema>;

@@ -18,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACEDATA_ACTION_IDS, ACEDATA_CAPABILITIES, createAceData } from '../src/index.js';
 import { recordToJob } from '../src/mapping.js';
 import type { AceDataTaskRecord } from '../src/schemas.js';
-import { BASE, client, fixture, KEY } from './helpers.js';
+import { BASE, client, fixture, fixtureText, KEY } from './helpers.js';
 
 type Body = Record<string, unknown>;
 
@@ -29,6 +29,7 @@ afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 /** Answers `path` once with `reply`, recording the JSON body sent. */
@@ -275,6 +276,14 @@ describe('act', () => {
     expect(submit.bodies[0]).toMatchObject({ action: 'upscale3', image_id: PARENT_IMAGE_ID });
   });
 
+  it('reads the image_id at the top of a task record when its response has none', async () => {
+    const { image_id: _, ...response } = succeededGrid().response!;
+    expectPost('/midjourney/tasks', { ...succeededGrid(), response });
+    const submit = expectPost('/midjourney/imagine', ack());
+    await client().act(`acedata:${PARENT_ID}`, 'upscale-1');
+    expect(submit.bodies[0]).toMatchObject({ action: 'upscale1', image_id: PARENT_IMAGE_ID });
+  });
+
   it('passes mode through providerOptions', async () => {
     const { bodies } = expectPost('/midjourney/imagine', ack());
     await client().act(parentJob(), 'upscale-2', { providerOptions: { mode: 'fast' } });
@@ -300,7 +309,7 @@ describe('describe, shorten, seed', () => {
   });
 
   it('describe keeps a task_id when AceData gives one', async () => {
-    expectPost('/midjourney/describe', { ...fixture('describe.json'), task_id: 'd-task' });
+    expectPost('/midjourney/describe', { ...(fixture('describe.json') as object), task_id: 'd-task' });
     const job = await client().describe({ imageUrl: 'https://img.example/cat.png' });
     expect(job.id).toBe('acedata:d-task');
   });
@@ -332,6 +341,32 @@ describe('describe, shorten, seed', () => {
       seed: '1515630083539206144',
       parentId: `acedata:${PARENT_ID}`,
     });
+  });
+});
+
+describe('follow-ups of an unfinished job', () => {
+  const running = () => recordToJob(fixture<AceDataTaskRecord>('task-running.json'), RUNNING_ID);
+  const RUNNING_ID = '5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77';
+
+  it("seed never sends a running job's throwaway preview image_id: it looks the task up", async () => {
+    const lookup = expectPost('/midjourney/tasks', { ...succeededGrid(), id: RUNNING_ID });
+    const { bodies } = expectPost('/midjourney/seed', fixture('seed.json'));
+    await client().seed(running());
+    expect(lookup.bodies).toEqual([{ action: 'retrieve', id: RUNNING_ID }]);
+    expect(bodies).toEqual([{ image_id: PARENT_IMAGE_ID }]);
+  });
+
+  it('seed and extend refuse a job that is still running, before any submission', async () => {
+    expectPost('/midjourney/tasks', fixture('task-running.json'));
+    const seed = expectPost('/midjourney/seed', fixture('seed.json'));
+    await expect(client().seed(running())).rejects.toThrow(/is running.*Wait for it first/);
+    expect(seed.scope.isDone()).toBe(false);
+
+    const video = { ...recordToJob(fixture<AceDataTaskRecord>('task-video-succeeded.json'), 'v'), status: 'running' };
+    expectPost('/midjourney/tasks', fixture('task-running.json'));
+    const submit = expectPost('/midjourney/videos', ack());
+    await expect(client().video({ extend: video as Job })).rejects.toThrow(InvalidRequestError);
+    expect(submit.scope.isDone()).toBe(false);
   });
 });
 
@@ -456,6 +491,13 @@ describe('get and getMany', () => {
     const job = await client().get('acedata:5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77');
     expect(bodies).toEqual([{ action: 'retrieve', id: '5c2e7d1a-0b7e-4a6f-8f4e-2f3b1c9d8e77' }]);
     expect(job).toMatchObject({ status: 'running', progress: 35 });
+  });
+
+  it('getMany leaves answers given at once (no task) out of the batch', async () => {
+    const { bodies } = expectPost('/midjourney/tasks', { items: [succeededGrid()], count: 1 });
+    const mj = client();
+    await expect(mj.getMany([`acedata:sync-abc`, `acedata:${PARENT_ID}`])).rejects.toThrow(NotFoundError);
+    expect(bodies).toEqual([{ action: 'retrieve_batch', ids: [PARENT_ID], offset: 0, limit: 1 }]);
   });
 
   it('an empty record is an unknown task', async () => {
@@ -617,33 +659,110 @@ describe('errors', () => {
   });
 });
 
+describe('in-flight limit', () => {
+  /** A fetch that answers describe after `ms`, recording how many calls were open at once. */
+  function slowDescribe(ms: number) {
+    const stats = { open: 0, peak: 0, calls: 0 };
+    const fetch: typeof globalThis.fetch = async () => {
+      stats.calls += 1;
+      stats.open += 1;
+      stats.peak = Math.max(stats.peak, stats.open);
+      await new Promise((r) => setTimeout(r, ms));
+      stats.open -= 1;
+      return Response.json(fixture('describe.json'));
+    };
+    return { stats, fetch };
+  }
+  const describeMany = (mj: ReturnType<typeof client>, n: number) =>
+    Promise.all(Array.from({ length: n }, () => mj.describe({ imageUrl: 'https://img.example/cat.png' })));
+
+  it('keeps at most 5 requests open by default (AceData answers the sixth with 429 rate_limited)', async () => {
+    const { stats, fetch } = slowDescribe(30);
+    const jobs = await describeMany(client({ fetch }), 8);
+    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    expect(stats).toMatchObject({ calls: 8, peak: 5, open: 0 });
+  });
+
+  it('maxInFlight changes the limit, and 0 turns it off', async () => {
+    const two = slowDescribe(20);
+    await describeMany(client({ fetch: two.fetch, maxInFlight: 2 }), 5);
+    expect(two.stats.peak).toBe(2);
+    const off = slowDescribe(20);
+    await describeMany(client({ fetch: off.fetch, maxInFlight: 0 }), 8);
+    expect(off.stats.peak).toBe(8);
+  });
+
+  it('an open ndjson stream holds its slot until it ends; status lookups never wait for one', async () => {
+    const [first] = fixtureText('imagine-stream.ndjson').split('\n');
+    const encoder = new TextEncoder();
+    let describes = 0;
+    let lookups = 0;
+    const fetch: typeof globalThis.fetch = async (input) => {
+      const url = new Request(input).url;
+      if (url.endsWith('/midjourney/imagine')) {
+        // One snapshot, then the stream stays open, as during a generation.
+        const body = new ReadableStream({ start: (c) => c.enqueue(encoder.encode(`${first}\n`)) });
+        return new Response(body, { headers: { 'content-type': 'application/x-ndjson' } });
+      }
+      if (url.endsWith('/midjourney/tasks')) {
+        lookups += 1;
+        return Response.json(succeededGrid());
+      }
+      describes += 1;
+      return Response.json(fixture('describe.json'));
+    };
+    const mj = client({ fetch, maxInFlight: 1 });
+    const stream = mj.imagineStream({ prompt: 'a red fox' })[Symbol.asyncIterator]();
+    expect((await stream.next()).value).toMatchObject({ status: 'running', progress: 35 });
+    const described = mj.describe({ imageUrl: 'https://img.example/cat.png' });
+    expect((await mj.get(PARENT_ID)).status).toBe('succeeded');
+    expect(lookups).toBe(1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(describes).toBe(0);
+    await stream.return?.(undefined);
+    expect((await described).status).toBe('succeeded');
+    expect(describes).toBe(1);
+  });
+
+  it('a call waiting for a slot stops when its signal aborts, and sends nothing', async () => {
+    const { stats, fetch } = slowDescribe(50);
+    const mj = client({ fetch, maxInFlight: 1 });
+    const first = mj.describe({ imageUrl: 'https://img.example/a.png' });
+    const controller = new AbortController();
+    const second = mj.describe({ imageUrl: 'https://img.example/b.png' }, { signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(second).rejects.toThrow('gave up');
+    await first;
+    expect(stats.calls).toBe(1);
+  });
+});
+
 describe('pacing', () => {
-  it('spaces submissions by pace.submit', async () => {
-    const times: number[] = [];
-    nock(BASE)
-      .post('/midjourney/imagine')
-      .times(3)
-      .reply(200, () => {
-        times.push(Date.now());
-        return ack();
-      });
-    const mj = client({ pace: { submit: 150, read: 0 } });
-    await Promise.all([mj.imagine({ prompt: 'a' }), mj.imagine({ prompt: 'b' }), mj.imagine({ prompt: 'c' })]);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(140);
-    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(140);
+  /** Records when each submission reaches the wire, on the (fake) clock. */
+  function timedFetch(at: number[], t0: number): typeof globalThis.fetch {
+    return async () => {
+      at.push(Date.now() - t0);
+      return Response.json(ack());
+    };
+  }
+
+  it('spaces submissions by pace.submit: a burst is queued, not rejected', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const at: number[] = [];
+    const mj = client({ pace: { submit: 150, read: 0 }, fetch: timedFetch(at, Date.now()) });
+    const all = Promise.all([mj.imagine({ prompt: 'a' }), mj.imagine({ prompt: 'b' }), mj.imagine({ prompt: 'c' })]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await all;
+    expect(at).toEqual([0, 150, 300]);
   });
 
   it('defaults to one submission per second', async () => {
-    const times: number[] = [];
-    nock(BASE)
-      .post('/midjourney/imagine')
-      .times(2)
-      .reply(200, () => {
-        times.push(Date.now());
-        return ack();
-      });
-    const mj = createAceData({ apiKey: KEY });
-    await Promise.all([mj.imagine({ prompt: 'a' }), mj.imagine({ prompt: 'b' })]);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const at: number[] = [];
+    const mj = createAceData({ apiKey: KEY, baseUrl: BASE, fetch: timedFetch(at, Date.now()) });
+    const all = Promise.all([mj.imagine({ prompt: 'a' }), mj.imagine({ prompt: 'b' })]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await all;
+    expect(at).toEqual([0, 1_000]);
   });
 });

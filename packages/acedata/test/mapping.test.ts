@@ -122,6 +122,18 @@ describe('task records in every state', () => {
     // An error without `success` (Nexior's describe fixture) is a failure.
     expect(statusOf({ ...base, response: { error: { message: 'bad image' } } })).toBe('failed');
   });
+
+  it('a record with finished_at is done even when its response lacks success', () => {
+    const { success: _, ...response } = result('imagine-result.json');
+    const finished = { id: 't', request: { action: 'generate' }, response, finished_at: 1720364637.404 };
+    expect(statusOf(finished)).toBe('succeeded');
+    const job = recordToJob(finished, 't');
+    expect(job.images).toHaveLength(4);
+    expect(statusOf({ id: 't', response: { task_id: 't', progress: 100 }, finished_at: 1720364637.404 })).toBe(
+      'failed',
+    );
+    expect(recordToJob({ id: 't', response: { task_id: 't' }, finished_at: 1 }, 't').error?.code).toBe('task_failed');
+  });
 });
 
 describe('result objects', () => {

@@ -68,10 +68,3 @@ export const uploadSchema = v.pipe(
   v.looseObject({ imageURL: optionalText, imageUrl: optionalText, image_url: optionalText, url: optionalText }),
   v.check((u) => Boolean(u.imageURL ?? u.imageUrl ?? u.image_url ?? u.url), 'the answer needs imageURL'),
 );
-
-/** The 400 body: `{ errors: [{ msg }] }` (§1.4). */
-export const errorBodySchema = v.looseObject({
-  errors: v.optional(v.array(v.looseObject({ msg: v.optional(v.unknown()) }))),
-  message: v.optional(v.unknown()),
-  error: v.optional(v.unknown()),
-});

@@ -1,4 +1,5 @@
 // End to end against @mjgate/simulator, which speaks APIFRAME's v1 protocol on localhost.
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -6,6 +7,7 @@ import {
   ContentPolicyError,
   InvalidRequestError,
   type Job,
+  NotFoundError,
   type WaitOptions,
   WebhookVerificationError,
 } from '@mjgate/core';
@@ -116,6 +118,28 @@ describe('other operations', () => {
     const job = await apiframe.wait(await apiframe.describe({ imageUrl: 'https://img.test/cat.png' }), FAST);
     expect(job).toMatchObject({ operation: 'describe', status: 'succeeded', images: [] });
     expect(job.texts).toHaveLength(4);
+    expect(submissions().map((s) => [s.route, s.body])).toEqual([
+      ['/describe', { image_url: 'https://img.test/cat.png' }],
+    ]);
+  });
+
+  it('uploads a local PNG, which the returned URL serves, and describes it', async () => {
+    const png = await readFile(new URL('./fixtures/local-image.png', import.meta.url));
+    const { url, raw } = await apiframe.upload(png, { filename: 'local-image.png' });
+    expect(raw).toEqual({ imageURL: url });
+    expect(url.startsWith(`${sim.url}/_sim/files/`)).toBe(true);
+
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+
+    const job = await apiframe.wait(await apiframe.describe({ imageUrl: url }), FAST);
+    expect(job).toMatchObject({ operation: 'describe', status: 'succeeded', images: [] });
+    expect(job.texts).toHaveLength(4);
+    // The upload is no submission: the ledger holds the describe alone, on the uploaded URL.
+    expect(submissions().map((s) => [s.route, s.body])).toEqual([['/describe', { image_url: url }]]);
+    expect(sim.countRequests({ vendor: 'apiframe', route: '/upload' })).toBe(1);
   });
 
   it('shorten, seed, face swap, video and its extension, 2x upscale, account', async () => {
@@ -242,6 +266,10 @@ describe('errors from the simulator', () => {
   it('a banned prompt is a ContentPolicyError; nothing is created', async () => {
     await expect(apiframe.imagine({ prompt: 'some gore here' })).rejects.toBeInstanceOf(ContentPolicyError);
     expect(submissions()).toHaveLength(0);
+  });
+
+  it('an unknown task id is a NotFoundError (the simulator answers 400 {errors:[{msg}]}, as §1.4 allows)', async () => {
+    await expect(apiframe.get('apiframe:3f0d6c1e-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('a wrong key is an AuthenticationError', async () => {

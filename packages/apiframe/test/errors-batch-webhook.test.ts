@@ -258,7 +258,11 @@ describe('webhooks', () => {
     // Another process: a fresh client that never saw the submission.
     const receiver = client({ webhookSecret: SECRET });
     const job = await receiver.parseWebhook(
-      post({ ...fixture('upscale-1x-finished'), task_id: 'up-1' }, { 'x-webhook-secret': SECRET }, url.toString()),
+      post(
+        { ...fixture<object>('upscale-1x-finished'), task_id: 'up-1' },
+        { 'x-webhook-secret': SECRET },
+        url.toString(),
+      ),
     );
     expect(job).toMatchObject({
       id: 'apiframe:up-1',

@@ -75,7 +75,10 @@ export class MjGateError extends Error {
     value: unknown,
   ): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[MARK] !== true) return false;
-    return this.errorCode === undefined || (value as MjGateError).code === this.errorCode;
+    // `this` is the class isInstance was called on, so each subclass checks its own code.
+    // biome-ignore lint/complexity/noThisInStatic: polymorphic on purpose
+    const code = this.errorCode;
+    return code === undefined || (value as MjGateError).code === code;
   }
 }
 

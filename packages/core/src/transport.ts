@@ -433,7 +433,7 @@ export class HttpTransport {
     const safe =
       data === undefined
         ? undefined
-        : (JSON.parse(this.#redact(JSON.stringify(redactHeaders(data)))) as Record<string, unknown>);
+        : (JSON.parse(this.#redact(JSON.stringify(shorten(redactHeaders(data))))) as Record<string, unknown>);
     logger.debug(this.#redact(message), safe);
   }
 }
@@ -443,6 +443,20 @@ function defaultRefused(failure: HttpFailure): boolean {
 }
 
 const SENSITIVE_HEADERS = /^(authorization|x-api-key|api-key|x-webhook-secret|cookie)$/i;
+
+const LOG_STRING_MAX = 200;
+
+/** Long strings (base64 masks, uploads) cut short in log data: a log line is not a payload dump. */
+function shorten(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.length > LOG_STRING_MAX ? `${value.slice(0, LOG_STRING_MAX)}… (${value.length} chars)` : value;
+  }
+  if (Array.isArray(value)) return value.map(shorten);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v)]));
+  }
+  return value;
+}
 
 function redactHeaders(data: Record<string, unknown>): Record<string, unknown> {
   const headers = data.headers as Record<string, string> | undefined;

@@ -326,3 +326,21 @@ describe('parseRetryAfter', () => {
     expect(err.retryAfterMs).toBe(7_000);
   });
 });
+
+describe('log lines', () => {
+  it('cut long strings short, so a base64 mask is not dumped into the log', async () => {
+    const lines: unknown[] = [];
+    nock(BASE).post('/inpaint').reply(200, { ok: true });
+    const mask = 'A'.repeat(5_000);
+    await transport({ logger: { debug: (_m: string, d?: unknown) => void lines.push(d) } }).request({
+      method: 'POST',
+      path: '/inpaint',
+      body: { mask },
+      kind: 'submit',
+      schema: ok,
+    });
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(mask);
+    expect(logged).toContain('(5000 chars)');
+  });
+});

@@ -17,8 +17,10 @@ import {
   mergeJob,
   modeFlag,
   NotFoundError,
+  Pacer,
   type ProviderDefinition,
   type ProviderOptions,
+  type RequestSpec,
   ResponseValidationError,
   resolveApiKey,
   validateInput,
@@ -61,8 +63,9 @@ export const IMAGINEPRO_BASE_URL = 'https://api.imaginepro.ai';
 export const IMAGINEPRO_API_KEY_ENV = 'IMAGINEPRO_API_KEY';
 
 /**
- * ImaginePro's documented limits (§5): "1 request per 3 seconds" on the general endpoints and
- * 10 per second on the message endpoint.
+ * ImaginePro's documented limits (§5): "1 request per 3 seconds" on the general endpoints (every
+ * job-creating call, and account-info, prompt-check, history) and 10 per second on the message
+ * endpoint.
  */
 export const IMAGINEPRO_PACE = { submit: 3_000, read: 100 } as const;
 
@@ -76,8 +79,9 @@ const FRESH_MS = 15_000;
 export interface ImagineProOptions extends ProviderOptions {
   /**
    * Minimum spacing between calls, in ms, so a burst is queued instead of rejected. `submit`:
-   * job-creating calls (default 3000: one per 3 s); `read`: status and other reads (default 100:
-   * ten per second). 0 turns a limit off (e.g. against the simulator).
+   * ImaginePro's general endpoints (default 3000: one per 3 s) — job-creating calls, and, spaced
+   * separately, `account`, `promptCheck` and `history`; `read`: the message (status) endpoint
+   * (default 100: ten per second). 0 turns a limit off (e.g. against the simulator).
    */
   pace?: { submit?: number; read?: number };
 }
@@ -156,6 +160,7 @@ const CAPABILITIES: Capabilities = {
  */
 export function createImaginePro(options: ImagineProOptions = {}): ImagineProClient {
   const apiKey = resolveApiKey(options.apiKey, IMAGINEPRO_API_KEY_ENV, PROVIDER);
+  const submitPace = options.pace?.submit ?? IMAGINEPRO_PACE.submit;
   const transport = new HttpTransport({
     provider: PROVIDER,
     baseUrl: options.baseUrl ?? IMAGINEPRO_BASE_URL,
@@ -168,8 +173,15 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     headers: options.headers,
     toError: toImagineProError,
     submitRefused,
-    pace: { submit: options.pace?.submit ?? IMAGINEPRO_PACE.submit, read: options.pace?.read ?? IMAGINEPRO_PACE.read },
+    pace: { submit: submitPace, read: options.pace?.read ?? IMAGINEPRO_PACE.read },
   });
+  // account-info, prompt-check and history are general endpoints (1 per 3 s), but they are
+  // retryable reads, so they cannot ride the transport's submit pacer: they get one of their own.
+  const general = new Pacer(submitPace);
+  async function generalRead<T>(spec: RequestSpec<T>, callOptions: CallOptions): Promise<T> {
+    await general.take(callOptions.signal);
+    return (await transport.request(spec, callOptions)).data;
+  }
 
   /** Jobs this client created in the last {@link FRESH_MS}, by `messageId`. */
   const fresh = new Map<string, { job: Job; at: number }>();
@@ -364,15 +376,14 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
             );
           }
         }
-        const body: Record<string, unknown> = {
-          messageId: decodeJobId(input.extend.providerJobId).messageId,
-          index: input.index ?? 0,
-        };
+        const { messageId } = decodeJobId(input.extend.providerJobId);
+        const body: Record<string, unknown> = { messageId, index: input.index ?? 0 };
         if (extra.animateMode !== undefined) body.animateMode = extra.animateMode;
         return submit('/api/v1/video/mj/extend', { ...body, ...baseParams(hooked, extra) }, callOptions, {
           kind: 'video',
           operation: 'video',
-          parentId: input.extend.id,
+          // The parent is a video job whatever id form the caller used, as polling will report it.
+          parentId: `${PROVIDER}:${encodeJobId('video', messageId)}`,
           prompt: input.extend.job?.prompt,
           ref: input.ref,
         });
@@ -425,7 +436,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     },
 
     async account(callOptions): Promise<ImagineProAccount> {
-      const { data } = await transport.request(
+      const data = await generalRead(
         { method: 'GET', path: '/api/v1/subscription/account-info', kind: 'read', schema: accountSchema },
         callOptions,
       );
@@ -475,7 +486,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
         'promptCheck',
         PROVIDER,
       );
-      const { data } = await transport.request(
+      const data = await generalRead(
         {
           method: 'POST',
           path: '/api/v1/nova/prompt-check',
@@ -491,7 +502,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     },
     async history(query = {}, callOptions = {}) {
       const valid = validateInput(historyQuerySchema, query, 'history', PROVIDER);
-      const { data } = await transport.request(
+      const data = await generalRead(
         {
           method: 'GET',
           path: '/api/v1/nova/images',

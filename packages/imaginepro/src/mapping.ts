@@ -1,6 +1,7 @@
 import {
   type ActionId,
   emptyJob,
+  GRID_ACTIONS,
   InvalidRequestError,
   type Job,
   type JobImage,
@@ -117,8 +118,10 @@ export const PROMPT_ACTIONS: ReadonlySet<ActionId> = new Set<ActionId>([
 ]);
 
 /**
- * The mask as ImaginePro wants it: bare base64 (the docs' example is a WebP, `UklGR…`), no
- * `data:` prefix. A URL cannot be sent: the button endpoint takes the image itself.
+ * The mask as ImaginePro wants it: bare standard base64 (the docs' example is a WebP, `UklGR…`),
+ * no `data:` prefix; white marks the area to repaint, black what to keep. A URL cannot be sent:
+ * the button endpoint takes the image itself. URL-safe base64 is rewritten to the standard
+ * alphabet, padded, since nothing says ImaginePro decodes the other one.
  */
 export function maskBase64(mask: string): string {
   const bare = mask.trim().replace(/^data:[^,;]*(;[^,;]*)*;base64,/i, '');
@@ -128,12 +131,14 @@ export function maskBase64(mask: string): string {
       { provider: PROVIDER },
     );
   }
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(bare.replace(/\s+/g, ''))) {
+  const compact = bare.replace(/\s+/g, '');
+  const standard = compact.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) || standard.length % 4 === 1) {
     throw new InvalidRequestError('The vary-region mask is not base64 image data (nor a data URL).', {
       provider: PROVIDER,
     });
   }
-  return bare.replace(/\s+/g, '');
+  return standard.padEnd(Math.ceil(standard.length / 4) * 4, '=');
 }
 
 // ───────────────────────────── job ids ─────────────────────────────
@@ -219,9 +224,15 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
     return job;
   }
 
-  const labels = message.buttons ?? [];
-  job.actions = [...new Set(labels.map(actionOfLabel).filter((a): a is ActionId => a !== undefined))];
-  Object.assign(job, imagesOf(message, isGrid(message, operation, job.actions)));
+  const offered = message.buttons
+    ? [...new Set(message.buttons.map(actionOfLabel).filter((a): a is ActionId => a !== undefined))]
+    : undefined;
+  const grid = isGrid(message, operation, offered ?? []);
+  // Newer payloads (§3.2, the skill's example) may leave `buttons` out. A Midjourney grid always
+  // offers U1–U4, 🔄 and V1–V4, so those are derived from the kind (DESIGN: "for a vendor that
+  // sends none"); a single image's buttons depend on the version, so none are guessed for it.
+  job.actions = offered ?? (grid ? [...GRID_ACTIONS] : []);
+  Object.assign(job, imagesOf(message, grid));
   return job;
 }
 

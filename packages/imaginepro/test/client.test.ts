@@ -335,6 +335,13 @@ describe('act: POST /api/v1/nova/button', () => {
     );
   });
 
+  it('vary-region: a URL-safe base64 mask is sent in the standard alphabet, padded', async () => {
+    const seen = expectCall('post', '/api/v1/nova/button', created);
+    await client().act(parentWithEveryButton(), 'vary-region', { mask: 'UklGR-_a\nbc' });
+    expect(seen.body).toBe('{"messageId":"m-1","button":"Vary (Region)","mask":"UklGR+/abc=="}');
+    await expect(client().act(parentWithEveryButton(), 'vary-region', { mask: 'UklGR' })).rejects.toThrow(/not base64/);
+  });
+
   it('custom-zoom: the zoom goes into the prompt as --zoom, replacing any there', async () => {
     const seen = expectCall('post', '/api/v1/nova/button', created);
     const job = await client().act(parentWithEveryButton(), 'custom-zoom', { zoom: 1.8 });
@@ -387,6 +394,15 @@ describe('act: POST /api/v1/nova/button', () => {
     expect(read.count).toBe(1);
     expect(press.body).toBe(`{"messageId":"${MID}","button":"U2"}`);
     expect(job.parentId).toBe(`imaginepro:${MID}`);
+  });
+
+  it('a grid whose payload has no `buttons`: the documented label is sent, non-grid actions refused', async () => {
+    const grid = jobFrom({ status: 'DONE', prompt: 'a red fox', uri: 'https://cdn.imaginepro.ai/g.png' }, 'm-1');
+    const seen = expectCall('post', '/api/v1/nova/button', created);
+    await client().act(grid, 'reroll');
+    expect(seen.body).toBe('{"messageId":"m-1","button":"🔄"}');
+    await expect(client().act(grid, 'pan-left')).rejects.toThrow(/does not offer 'pan-left'. It offers: upscale-1/);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('the sugar methods map to the same buttons', async () => {
@@ -479,6 +495,20 @@ describe('describe, blend, faceSwap, video', () => {
     const first = expectCall('post', '/api/v1/video/mj/extend', created);
     await client().video({ extend: 'imaginepro:video.v-1' });
     expect(first.body).toBe('{"messageId":"v-1","index":0}');
+  });
+
+  it('video extend from a bare messageId: parentId is the video id polling will report', async () => {
+    const mj = client();
+    expectCall('post', '/api/v1/video/mj/extend', created);
+    const job = await mj.video({ extend: 'v-1' });
+    expectCall('get', `/api/v1/video/mj/fetch/${MID}`, {
+      messageId: MID,
+      status: 'QUEUED',
+      originatingMessageId: 'v-1',
+    });
+    const polled = await mj.get(job);
+    expect(job.parentId).toBe('imaginepro:video.v-1');
+    expect(polled.parentId).toBe(job.parentId);
   });
 
   it('video refuses mixed inputs before any request', async () => {
@@ -589,6 +619,24 @@ describe('the client paces itself', () => {
     await Promise.all([submits, reads]);
     expect(at.filter(([p]) => p === 'nova').map(([, t]) => t)).toEqual([0, 3000, 6000]);
     expect(at.filter(([p]) => p === 'message').map(([, t]) => t)).toEqual([0, 100, 200]);
+  });
+
+  it('account, prompt-check and history are general endpoints too: one per 3 s, not ten per second', async () => {
+    vi.useFakeTimers();
+    const t0 = Date.now();
+    const at: number[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const req = new Request(input, init);
+      at.push(Date.now() - t0);
+      if (req.url.includes('prompt-check')) return Response.json(checkOk);
+      if (req.url.includes('/images')) return Response.json(history);
+      return Response.json(account);
+    };
+    const mj = createImaginePro({ apiKey: KEY, fetch });
+    const all = Promise.all([mj.account(), mj.promptCheck('a fox'), mj.history(), mj.account()]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await all;
+    expect(at).toEqual([0, 3000, 6000, 9000]);
   });
 
   it('is configurable', async () => {

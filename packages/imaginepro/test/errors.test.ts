@@ -7,6 +7,7 @@ import {
   NotFoundError,
   ProviderError,
   RateLimitError,
+  ResponseValidationError,
 } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,17 +92,35 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
   });
 
   it('403 about the key → AuthenticationError, not retried', async () => {
-    const e = await imagineError(403, nest(403, 'Your API key is disabled', 'Forbidden'));
+    const seen = expectCall('post', '/api/v1/nova/imagine', nest(403, 'Your API key is disabled', 'Forbidden'), {
+      status: 403,
+    });
+    const e = await client()
+      .imagine({ prompt: 'fox' })
+      .catch((x: unknown) => x as MjGateError);
     expect(e).toBeInstanceOf(AuthenticationError);
+    expect(seen.count).toBe(1);
+  });
+
+  it('403 whose queue wording also names the plan is still a full queue: RateLimitError, retried', async () => {
+    const full = nest(403, "Your plan's job queue is full", 'Forbidden');
+    const seen = expectCall('post', '/api/v1/nova/imagine', full, { status: 403, headers: { 'retry-after': '0' } });
+    const ok = expectCall('post', '/api/v1/nova/imagine', created);
+    await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ providerJobId: MID });
+    expect([seen.count, ok.count]).toEqual([1, 1]);
+    const e = await imagineError(403, full, { 'retry-after': '0' }, 3);
+    expect(e).toBeInstanceOf(RateLimitError);
+    expect(e.message).toContain("Your plan's job queue is full");
   });
 
   it('404 → NotFoundError', async () => {
     expectCall('get', `/api/v1/message/fetch/${MID}`, nest(404, 'Message not found', 'Not Found'), { status: 404 });
     const e = await client()
       .get(MID)
+      .then(() => undefined)
       .catch((x: unknown) => x as MjGateError);
     expect(e).toBeInstanceOf(NotFoundError);
-    expect(e.message).toContain('Message not found');
+    expect(e?.message).toContain('Message not found');
   });
 
   it('429 then success: the submission is retried after Retry-After and created once', async () => {
@@ -124,10 +143,11 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
     const seen = expectCall('post', '/api/v1/nova/imagine', nest(500, 'Internal server error'), { status: 500 });
     const e = await client()
       .imagine({ prompt: 'fox' })
+      .then(() => undefined)
       .catch((x: unknown) => x as MjGateError);
     expect(e).toBeInstanceOf(ProviderError);
-    expect(e.message).toContain('Internal server error');
-    expect(e.mayHaveCreatedJob).toBe(true);
+    expect(e?.message).toContain('Internal server error');
+    expect(e?.mayHaveCreatedJob).toBe(true);
     expect(seen.count).toBe(1);
   });
 
@@ -147,6 +167,17 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
     });
     expectCall('get', `/api/v1/message/fetch/${MID}`, processing);
     await expect(client().get(MID)).resolves.toMatchObject({ status: 'running' });
+  });
+
+  it('a status answer that is not the documented message → ResponseValidationError, after the read retries', async () => {
+    const seen = expectCall('get', `/api/v1/message/fetch/${MID}`, { messageId: MID, progress: 5 }, { times: 3 });
+    const e = await client()
+      .get(MID)
+      .then(() => undefined)
+      .catch((x: unknown) => x as MjGateError);
+    expect(e).toBeInstanceOf(ResponseValidationError);
+    expect(e?.message).toMatch(/`status`/);
+    expect(seen.count).toBe(3);
   });
 
   it('every error is recognisable across copies of the package', async () => {

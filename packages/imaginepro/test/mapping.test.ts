@@ -142,6 +142,33 @@ describe('message → Job, on the vendor reference examples', () => {
     ]);
   });
 
+  it('actions per result kind when `buttons` is left out: a grid offers U/V/🔄, a single image nothing guessed', () => {
+    const tiles = [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/cdn/g-${n}.png`);
+    const grid = toJob(
+      msg({ messageId: 'g', status: 'DONE', prompt: 'fox', uri: 'https://x/g.png', images: tiles }),
+      'g',
+    );
+    expect(grid.gridUrl).toBe('https://x/g.png');
+    expect(grid.actions).toEqual([
+      'upscale-1',
+      'upscale-2',
+      'upscale-3',
+      'upscale-4',
+      'reroll',
+      'variation-1',
+      'variation-2',
+      'variation-3',
+      'variation-4',
+    ]);
+    // An imagine known only by its composite is a grid too.
+    expect(toJob(msg({ status: 'DONE', prompt: 'fox', uri: 'https://x/g.png' }), 'g').actions).toContain('upscale-1');
+    // The skill's newer example (one image, no buttons) is a single image: no actions are guessed.
+    expect(toJob(msg(doneNew), doneNew.messageId).actions).toEqual([]);
+    expect(toJob(msg({ status: 'DONE', uri: 'https://x/s.png' }), 'faceswap.s').actions).toEqual([]);
+    // An explicit list, even an empty one, is ImaginePro's word and is kept.
+    expect(toJob(msg({ status: 'DONE', prompt: 'fox', uri: 'https://x/g.png', buttons: [] }), 'g').actions).toEqual([]);
+  });
+
   it('with `disableCdn` only the Discord `originalUrl` is there, and it is used', () => {
     const job = toJob(
       msg({ messageId: 'm', status: 'DONE', originalUrl: 'https://cdn.discordapp.com/a.png', buttons: ['U1'] }),

@@ -1,5 +1,15 @@
-import type { MidjourneyClient, ProviderOptions } from '@mjgate/core';
-import { InvalidRequestError, type Logger, type PollDefaults, type ProviderName, readEnv } from '@mjgate/core';
+import type { AceDataOptions } from '@mjgate/acedata';
+import type { ApiFrameOptions } from '@mjgate/apiframe';
+import {
+  InvalidRequestError,
+  type Logger,
+  type MidjourneyClient,
+  type PollDefaults,
+  type ProviderName,
+  type ProviderOptions,
+  readEnv,
+} from '@mjgate/core';
+import type { ImagineProOptions } from '@mjgate/imaginepro';
 
 /** The vendors mjgate ships adapters for. */
 export const BUILTIN_PROVIDERS = ['imaginepro', 'acedata', 'apiframe'] as const;
@@ -18,10 +28,18 @@ export const PROVIDER_ENV: Record<BuiltinProvider, { apiKey: string; baseUrl: st
  */
 export type ProviderEntry = ProviderOptions | MidjourneyClient;
 
+/** The `providers` map: each built-in vendor with its own adapter's options, or any vendor as a ready client. */
+export interface ProvidersConfig {
+  imaginepro?: ImagineProOptions | MidjourneyClient;
+  acedata?: AceDataOptions | MidjourneyClient;
+  apiframe?: ApiFrameOptions | MidjourneyClient;
+  [name: string]: ProviderEntry | undefined;
+}
+
 /** Configuration of {@link createGateway}. */
 export interface GatewayConfig {
   /** The vendors to use, each with its adapter's options (`{ apiKey, baseUrl, … }`). */
-  providers?: Partial<Record<BuiltinProvider, ProviderEntry>> & Record<string, ProviderEntry | undefined>;
+  providers?: ProvidersConfig;
   /** The vendor new submissions go to first. Default: `MJGATE_PROVIDER`, else the first configured. */
   default?: ProviderName;
   /** Vendors tried in order when the default certainly did not create the job (down, rate-limited, out of credits, bad key). */

@@ -9,6 +9,7 @@ export {
   type GatewayConfig,
   PROVIDER_ENV,
   type ProviderEntry,
+  type ProvidersConfig,
 } from './config.js';
 export { builtinCapabilities, createGateway, type Gateway } from './gateway.js';
 export { canFallBack } from './routing.js';

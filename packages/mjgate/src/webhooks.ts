@@ -3,7 +3,10 @@ import type { Gateway } from './gateway.js';
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
-  /** Receives each verified, normalised job. Keep it quick (queue work elsewhere): the vendor waits for the answer. */
+  /**
+   * Receives each verified, normalised job. Keep it quick (queue work elsewhere): the vendor waits for
+   * the answer. If it throws, the vendor gets a 500 and may deliver the callback again.
+   */
   onJob(job: Job, request: WebhookRequest): void | Promise<void>;
   /** Told about callbacks that were rejected (bad signature, unknown vendor, not JSON). */
   onError?(error: Error, request: WebhookRequest): void;
@@ -32,7 +35,8 @@ export interface WebhookHandler {
 /**
  * One callback endpoint for every vendor: verifies the callback (APIFRAME's `x-webhook-secret`,
  * mjgate's URL signature for the others), normalises it to the same `Job` polling returns, hands it
- * to `onJob`, and answers at once. Rejected callbacks get 401 (verification) or 400 (anything else).
+ * to `onJob`, and answers at once. A callback that fails verification or is not of the vendor's shape
+ * gets 401, one from an unknown vendor 400; a failing `onJob` gets 500, so the vendor delivers again.
  *
  * @example
  * const handler = createWebhookHandler(gateway, { onJob: (job) => queue.push(job) });
@@ -41,10 +45,9 @@ export interface WebhookHandler {
  */
 export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOptions): WebhookHandler {
   async function handle(request: WebhookRequest): Promise<{ status: number; body: string }> {
+    let job: Job;
     try {
-      const job = await gateway.parseWebhook(request);
-      await options.onJob(job, request);
-      return { status: 200, body: JSON.stringify({ ok: true, id: job.id }) };
+      job = await gateway.parseWebhook(request);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       options.onError?.(err, request);
@@ -52,6 +55,14 @@ export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOp
       const message = MjGateError.isInstance(err) ? err.message : 'callback rejected';
       return { status, body: JSON.stringify({ ok: false, error: message }) };
     }
+    try {
+      await options.onJob(job, request);
+    } catch (error) {
+      // The callback was fine; the app failed to take it. A 5xx asks the vendor to deliver it again.
+      options.onError?.(error instanceof Error ? error : new Error(String(error)), request);
+      return { status: 500, body: JSON.stringify({ ok: false, error: 'handler failed' }) };
+    }
+    return { status: 200, body: JSON.stringify({ ok: true, id: job.id }) };
   }
 
   const handler = (async (request: Request) => {

@@ -182,3 +182,27 @@ describe('webhooks', () => {
     expect(jobs).toHaveLength(1);
   });
 });
+
+describe('webhook handler answers', () => {
+  it('500 when the app’s onJob fails (so the vendor delivers again), 401 for a body that is no callback, 405 for GET', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const errors: string[] = [];
+    const handler = createWebhookHandler(gw, {
+      onJob: () => {
+        throw new Error('database down');
+      },
+      onError: (e) => void errors.push(e.message),
+    });
+    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const url = (m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
+    const failed = await handler(new Request(url, { method: 'POST', body: JSON.stringify({ id: job.id }) }));
+    expect(failed.status).toBe(500);
+    expect(errors).toEqual(['database down']);
+    const garbage = await handler(new Request(url, { method: 'POST', body: 'not json' }));
+    expect(garbage.status).toBe(401);
+    const stray = await handler(new Request('https://app.example/hooks/mj', { method: 'POST', body: '{"hello":1}' }));
+    expect(stray.status).toBe(400); // no vendor can be told from it
+    expect((await handler(new Request(url, { method: 'GET' }))).status).toBe(405);
+  });
+});

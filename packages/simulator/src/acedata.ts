@@ -482,17 +482,21 @@ export function createAceData(state: SimState): VendorModule {
       }
       if (list.length > 50) return errors.badRequest(`${name} must contain at most 50 entries`);
     }
-    if (Array.isArray(ids) || Array.isArray(traces)) {
-      const found = [
-        ...((ids as string[] | undefined) ?? []).map((id) => find(id)),
-        ...((traces as string[] | undefined) ?? []).map((t) => traceIds.get(t)),
-      ].filter((j): j is SimJob => j !== undefined);
-      return json(200, { items: found.map(taskRecord), count: found.length });
-    }
+    // `offset`/`limit` (default 0/12) page every retrieve_batch, a lookup by ids included: a client
+    // that asks for more than 12 ids without a `limit` gets the first 12 back.
     const offset = Math.max(0, Number(body.offset ?? 0) || 0);
     const limit = Math.max(1, Math.min(100, Number(body.limit ?? 12) || 12));
-    const all = [...state.jobs.values()].filter((j) => j.vendor === 'acedata').reverse();
-    return json(200, { items: all.slice(offset, offset + limit).map(taskRecord), count: all.length });
+    const page = (found: SimJob[]) =>
+      json(200, { items: found.slice(offset, offset + limit).map(taskRecord), count: found.length });
+    if (Array.isArray(ids) || Array.isArray(traces)) {
+      return page(
+        [
+          ...((ids as string[] | undefined) ?? []).map((id) => find(id)),
+          ...((traces as string[] | undefined) ?? []).map((t) => traceIds.get(t)),
+        ].filter((j): j is SimJob => j !== undefined),
+      );
+    }
+    return page([...state.jobs.values()].filter((j) => j.vendor === 'acedata').reverse());
   }
 
   const post = (pattern: string, category: RouteDef['category'], handle: RouteDef['handle']): RouteDef => ({

@@ -1,5 +1,6 @@
 // APIFRAME original v1 API (vendors/apiframe.md): raw-key auth, `{task_id}` submissions,
-// pending → starting → processing → finished | failed with `percentage` as a string, parent chains.
+// pending → starting → processing → finished | failed with `percentage` as a string, parent chains,
+// and `/upload` for local images.
 import {
   DEFAULT_FAILURE,
   json,
@@ -36,14 +37,43 @@ const CREDITS: Record<string, number> = {
 
 const isUpscale1x = (job: SimJob) => /^upscale#[1-4]$/.test(job.operation);
 
-/** "1"–"4" as a string or a number → 1–4; anything else → undefined. */
+/** `index` "1"–"4" → 1–4; anything else (a number too: the docs send strings, §1.2) → undefined. */
 function indexOf(value: unknown): number | undefined {
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^[1-4]$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(n) && n >= 1 && n <= 4 ? n : undefined;
+  return typeof value === 'string' && /^[1-4]$/.test(value) ? Number(value) : undefined;
 }
 
-export function createApiFrame(state: SimState): VendorModule {
+/** `/upload` takes at most 2 MB (§3.20). */
+const UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
+/** Uploads kept for serving; the oldest is dropped beyond this. */
+const UPLOAD_LIMIT = 64;
+
+/** A file the simulator serves under `/_sim/files/<id>/<name>`. */
+export interface StoredFile {
+  type: string;
+  data: Buffer;
+}
+
+/** The image types `/upload` takes, told by their first bytes rather than by the declared type. */
+const SIGNATURES: ReadonlyArray<readonly [string, string, (b: Buffer) => boolean]> = [
+  ['image/png', 'png', (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
+  ['image/jpeg', 'jpg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  ['image/gif', 'gif', (b) => b.toString('latin1', 0, 4) === 'GIF8'],
+  ['image/webp', 'webp', (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP'],
+];
+
+/**
+ * The request with its body bytes. server.ts must pass them (`rawBody`) and skip its JSON check for
+ * multipart bodies; until context.ts declares the field, it is read through this type.
+ */
+type UploadContext = RequestContext & { rawBody?: Buffer };
+
+/** The APIFRAME module: the routes, plus the uploaded files it serves. */
+export interface ApiFrameModule extends VendorModule {
+  /** An uploaded image by the `<id>/<name>` of the URL `/upload` answered, for `/_sim/files`. */
+  file(id: string, name: string): StoredFile | undefined;
+}
+
+export function createApiFrame(state: SimState): ApiFrameModule {
   const now = () => state.clock.now();
   const fail = (status: number, msg: string, headers?: Record<string, string>) =>
     json(status, { errors: [{ msg }] }, headers);
@@ -88,7 +118,10 @@ export function createApiFrame(state: SimState): VendorModule {
       return out;
     }
     out.status = 'finished';
-    if (withPercentage) out.percentage = '100';
+    // Midjourney examples give `percentage` as a string; the newer pages (video among them) end with
+    // a numeric 100 (§11.6). Both are served, so clients meet both.
+    if (job.kind === 'video') out.percentage = 100;
+    else if (withPercentage) out.percentage = '100';
     switch (job.kind) {
       case 'grid': {
         const sref = job.prompt.match(/--sref\s+(\S+)/)?.[1];
@@ -453,7 +486,8 @@ export function createApiFrame(state: SimState): VendorModule {
     const id = text(record(ctx.body).task_id);
     if (!id) return errors.badRequest('task_id is required');
     const job = find(id);
-    if (!job) return errors.notFound(`Task ${id} not found`);
+    // Undocumented (§3.17); §1.4 lists only 400/401/500, so an unknown id is a 400 like any bad input.
+    if (!job) return errors.badRequest(`Task ${id} not found`);
     return json(200, view(job));
   }
 
@@ -480,6 +514,39 @@ export function createApiFrame(state: SimState): VendorModule {
     });
   }
 
+  const uploads = new Map<string, StoredFile & { name: string }>();
+
+  /** `POST /upload` (§3.20): multipart field `image`, at most 2 MB → `{ imageURL }`, served by the simulator. */
+  async function upload(ctx: UploadContext): Promise<Reply> {
+    const type = String(ctx.headers['content-type'] ?? '');
+    if (!/^multipart\/form-data/i.test(type) || !ctx.rawBody) {
+      return errors.badRequest('image is required (multipart/form-data)');
+    }
+    let image: FormDataEntryValue | null;
+    try {
+      const form = await new Request('http://simulator/upload', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: new Uint8Array(ctx.rawBody),
+      }).formData();
+      image = form.get('image');
+    } catch {
+      return errors.badRequest('Invalid multipart/form-data body');
+    }
+    if (image === null || typeof image === 'string') return errors.badRequest('image is required');
+    const data = Buffer.from(await image.arrayBuffer());
+    if (data.length === 0) return errors.badRequest('image is empty');
+    if (data.length > UPLOAD_MAX_BYTES) return errors.badRequest('image must be at most 2 MB');
+    const kind = SIGNATURES.find(([, , matches]) => matches(data));
+    if (!kind) return errors.badRequest('image must be a PNG, JPEG, GIF or WebP file');
+    const [mime, ext] = kind;
+    const id = state.ids.uuid();
+    const name = `${id}.${ext}`;
+    uploads.set(id, { name, type: mime, data });
+    if (uploads.size > UPLOAD_LIMIT) uploads.delete(uploads.keys().next().value as string);
+    return json(200, { imageURL: `${state.baseUrl}/_sim/files/${id}/${name}` });
+  }
+
   const routes: RouteDef[] = Object.entries(handlers).map(([pattern, handle]) => ({
     method: 'POST' as const,
     pattern,
@@ -490,12 +557,18 @@ export function createApiFrame(state: SimState): VendorModule {
     { method: 'POST', pattern: '/fetch', category: 'status', handle: fetchOne },
     { method: 'POST', pattern: '/fetch-many', category: 'status', handle: fetchMany },
     { method: 'GET', pattern: '/account', category: 'account', handle: account },
+    // Creates no task and costs no credits: neither a submission nor a status read.
+    { method: 'POST', pattern: '/upload', category: 'other', handle: upload },
   );
 
   return {
     vendor: 'apiframe',
     routes,
     errors,
+    file(id, name) {
+      const stored = uploads.get(id);
+      return stored && stored.name === name ? { type: stored.type, data: stored.data } : undefined;
+    },
     authenticate(headers) {
       const header = headers.authorization;
       // the docs send the raw key; some official clients send `Bearer <key>`, so both are accepted

@@ -27,6 +27,8 @@ export interface RequestContext {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The body bytes as received; `body` is their JSON, `undefined` for a multipart upload. */
+  rawBody?: Buffer;
   /** Set by a `fail-job` fault: the job this request creates must fail. */
   failJob?: JobFailure;
   /** Aborts when the client goes away or the simulator closes. */
@@ -56,6 +58,8 @@ export interface VendorModule {
   errors: VendorErrors;
   /** Returns an error reply when the Authorization header is not acceptable. */
   authenticate(headers: IncomingHttpHeaders): Reply | undefined;
+  /** A file the module stores itself (an upload), served under `/_sim/files/<id>/<name>`. */
+  file?(id: string, name: string): { type: string; data: Buffer } | undefined;
 }
 
 export interface StateOptions {

@@ -38,6 +38,11 @@ function buttonsOf(job: SimJob): string[] {
   }
 }
 
+/** messageIds are UUIDs; a malformed one is refused with 400 (observed on polling, §2.4). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The Vary (Region) mask is bare base64 image data (the docs' example starts `UklGR…`), no `data:` prefix. */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 const nest = (statusCode: number, message: string, headers?: Record<string, string>): Reply =>
   json(statusCode, { message, error: STATUS_CODES[statusCode] ?? 'Error', statusCode }, headers);
 
@@ -49,7 +54,16 @@ export function createImaginePro(state: SimState): VendorModule {
     badRequest: (m: string) => nest(400, m),
     notFound: (m: string) => nest(404, m),
     rateLimited: (s: number) => nest(429, 'ThrottlerException: Too Many Requests', { 'retry-after': String(s) }),
-    server: (s: number) => nest(s, s === 500 ? 'Internal server error' : (STATUS_CODES[s] ?? 'Server error')),
+    // 403 is how ImaginePro refuses a submission while the account's job queue is full (§2.4, §5).
+    server: (s: number) =>
+      nest(
+        s,
+        s === 500
+          ? 'Internal server error'
+          : s === 403
+            ? 'Your job queue is full. Please wait for running jobs to finish.'
+            : (STATUS_CODES[s] ?? 'Server error'),
+      ),
     contentPolicy: (w: string) =>
       nest(
         400,
@@ -154,6 +168,7 @@ export function createImaginePro(state: SimState): VendorModule {
   }
 
   function fetchMessage(ctx: RequestContext): Reply {
+    if (!UUID.test(ctx.params.id ?? '')) return errors.badRequest(`Invalid messageId: ${ctx.params.id}`);
     const job = find(ctx.params.id);
     if (!job) return errors.notFound(`Message ${ctx.params.id} not found`);
     return json(200, view(job));
@@ -203,6 +218,9 @@ export function createImaginePro(state: SimState): VendorModule {
       }
       const mask = text(body.mask);
       if (label === 'Vary (Region)' && !mask) return errors.badRequest('mask is required for Vary (Region).');
+      if (mask && !BASE64.test(mask)) {
+        return errors.badRequest('mask must be a base64-encoded image, without a data: prefix.');
+      }
       const remix = text(body.prompt);
       const word = state.banned(remix);
       if (word) return errors.contentPolicy(word);

@@ -101,6 +101,10 @@ function matchRoute(routes: CompiledRoute[], method: string, path: string) {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  return readBytes(req).then((bytes) => bytes.toString('utf8'));
+}
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -111,7 +115,7 @@ function readBody(req: IncomingMessage): Promise<string> {
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -153,6 +157,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const module = make(state);
     vendors.set(module.vendor, { module, routes: compile(module) });
   }
+
+  /** A file a vendor module stores itself (APIFRAME uploads), for `/_sim/files`. */
+  const vendorFile = (id: string, name: string) => {
+    for (const { module } of vendors.values()) {
+      const file = module.file?.(id, name);
+      if (file) return file;
+    }
+    return undefined;
+  };
 
   let log: RequestRecord[] = [];
   let seq = 0;
@@ -223,16 +236,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const finish = (status: number) =>
       logRequest({ vendor, method, path, route: pattern, category, status, ...(fault ? { fault } : {}) });
 
-    let rawBody = '';
+    let bytes: Buffer;
     try {
-      rawBody = await readBody(req);
+      bytes = await readBytes(req);
     } catch {
       finish(0);
       return;
     }
+    const rawBody = bytes.toString('utf8');
+    // A multipart body (APIFRAME /upload) is not JSON: the route reads ctx.rawBody itself.
+    const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
     let body: unknown;
     let badJson = false;
-    if (rawBody.trim() !== '') {
+    if (!multipart && rawBody.trim() !== '') {
       try {
         body = JSON.parse(rawBody);
       } catch {
@@ -293,6 +309,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       query,
       headers: req.headers,
       body,
+      rawBody: bytes,
       signal,
     };
     if (rule?.kind === 'fail-job') {
@@ -354,8 +371,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     const files = path.match(/^\/files\/([^/]+)\/([^/]+)$/);
     if (files && method === 'GET') {
-      const job = state.jobs.get(files[1] as string);
-      const file = job ? jobFile(job, files[2] as string) : undefined;
+      const [, id = '', name = ''] = files;
+      const job = state.jobs.get(id);
+      const file = job ? jobFile(job, name) : vendorFile(id, name);
       if (!file) return finish(json(404, { error: 'file not found' }));
       return finish({
         status: 200,

@@ -156,11 +156,35 @@ describe('AceData imagine modes', () => {
     });
     expect(res.body.count).toBe(2);
     expect(res.body.items.map((i) => i.id)).toEqual([a.body.task_id, b.body.task_id]);
+    const paged = await post<{ items: TaskRecord[]; count: number }>('/midjourney/tasks', {
+      action: 'retrieve_batch',
+      ids: [a.body.task_id, b.body.task_id],
+      offset: 1,
+      limit: 1,
+    });
+    expect(paged.body.items.map((i) => i.id)).toEqual([b.body.task_id]);
+    expect(paged.body.count).toBe(2);
     const tooMany = await post<ErrorBody>('/midjourney/tasks', {
       action: 'retrieve_batch',
       ids: Array.from({ length: 51 }, (_, i) => `id-${i}`),
     });
     expect(tooMany.status).toBe(400);
+  });
+
+  it('pages a retrieve_batch by ids with limit, 12 by default', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      ids.push(
+        (await post<{ task_id: string }>('/midjourney/imagine', { prompt: `page ${i}`, async: true })).body.task_id,
+      );
+    }
+    const batch = (extra: Record<string, unknown>) =>
+      post<{ items: TaskRecord[]; count: number }>('/midjourney/tasks', { action: 'retrieve_batch', ids, ...extra });
+    const cut = await batch({});
+    expect(cut.body.items.map((i) => i.id)).toEqual(ids.slice(0, 12));
+    expect(cut.body.count).toBe(14);
+    const whole = await batch({ offset: 0, limit: 14 });
+    expect(whole.body.items.map((i) => i.id)).toEqual(ids);
   });
 
   it('streams ndjson snapshots with rising progress, throwaway image_ids and actions only on the last line', async () => {
@@ -194,6 +218,27 @@ describe('AceData imagine modes', () => {
       expect(hit?.body.trace_id).toEqual(expect.any(String));
       await sim.ledger.settled();
       expect(sim.ledger.webhooks({ vendor: 'acedata', jobId: res.body.task_id })).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('AceData ndjson callbacks', () => {
+  it('with accept: application/x-ndjson, POSTs one callback per progress snapshot, then the final result', async () => {
+    const receiver = await startReceiver();
+    try {
+      const res = await call<{ task_id: string }>(`${base}/midjourney/imagine`, {
+        body: { prompt: 'callback stream', callback_url: `${receiver.url}/cb` },
+        headers: { ...AUTH, accept: 'application/x-ndjson' },
+      });
+      expect(Object.keys(res.body)).toEqual(['task_id']);
+      const hits = await receiver.waitFor(3);
+      expect(hits.map((h) => (h.body as Result).progress)).toEqual([35, 75, 100]);
+      expect(hits.every((h) => (h.body as Result).task_id === res.body.task_id)).toBe(true);
+      const [first, , last] = hits.map((h) => h.body as Result);
+      expect(first?.actions).toEqual([]);
+      expect(last?.actions).toHaveLength(9);
     } finally {
       await receiver.close();
     }

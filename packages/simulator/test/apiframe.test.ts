@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index';
+import { renderImage } from '../src/png';
 import { call, decodePng, download, pollUntil, startReceiver } from './helpers';
 
 const KEY = 'af-test-key';
@@ -71,9 +72,9 @@ describe('APIFRAME validation', () => {
     expect(many.status).toBe(400);
   });
 
-  it('answers 404 for an unknown task and an unknown path', async () => {
+  it('answers 400 {errors} for an unknown task (§1.4 documents no 404) and 404 for an unknown path', async () => {
     const res = await post<{ errors: Array<{ msg: string }> }>('/fetch', { task_id: 'no-such-task' });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(400);
     expect(res.body.errors[0]?.msg).toMatch(/not found/);
     expect((await post('/no-such-endpoint', {})).status).toBe(404);
   });
@@ -90,6 +91,20 @@ describe('APIFRAME validation', () => {
       expect(res.status, path).toBe(400);
       expect(res.body.errors[0]?.msg).toMatch(/upscale-1x/);
     }
+  });
+
+  it('takes index only as a string "1"–"4", as the docs send it', async () => {
+    const grid = await finished('/imagine', { prompt: 'string index' });
+    for (const index of [1, '5', 'one']) {
+      const res = await post<{ errors: Array<{ msg: string }> }>('/upscale-1x', {
+        parent_task_id: grid.task_id,
+        index,
+      });
+      expect(res.status, String(index)).toBe(400);
+      expect(res.body.errors[0]?.msg).toMatch(/index/);
+    }
+    const variation = await post('/variations', { parent_task_id: grid.task_id, index: 2 });
+    expect(variation.status).toBe(400);
   });
 
   it('rejects follow-ups on a parent that has not finished', async () => {
@@ -115,6 +130,7 @@ describe('APIFRAME lifecycle', () => {
     expect(statuses[0]).toBe('pending');
     expect(statuses).toContain('processing');
     expect(statuses.at(-1)).toBe('finished');
+    expect(seen.at(-1)?.percentage).toBe('100');
     const running = seen.filter((t) => t.status === 'processing');
     for (const t of running) expect(typeof t.percentage).toBe('string');
     const percents = running.map((t) => Number(t.percentage));
@@ -152,7 +168,7 @@ describe('APIFRAME lifecycle', () => {
 
   it('serves every documented follow-up with its task_type', async () => {
     const grid = await finished('/imagine', { prompt: 'follow ups --ar 16:9' });
-    const up = await finished('/upscale-1x', { parent_task_id: grid.task_id, index: 1 });
+    const up = await finished('/upscale-1x', { parent_task_id: grid.task_id, index: '1' });
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['/reroll', { parent_task_id: grid.task_id }, 'reroll'],
       ['/variations', { parent_task_id: grid.task_id, index: '3' }, 'variation-3'],
@@ -202,6 +218,8 @@ describe('APIFRAME lifecycle', () => {
       motion: 'high',
     });
     expect(video.task_type).toBe('imagine-video');
+    // The newer pages' final shape: a numeric percentage (§11.6).
+    expect(video).toMatchObject({ status: 'finished', percentage: 100 });
     const urls = video.video_urls as string[];
     expect(urls).toHaveLength(4);
     const mp4 = await download(urls[0] as string);
@@ -277,5 +295,60 @@ describe('APIFRAME webhooks, policy and credits', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('APIFRAME /upload', () => {
+  /** A multipart upload as any client sends it; the field is `image` (§3.20). */
+  const upload = async (form: FormData, key = KEY) => {
+    const res = await fetch(`${base}/upload`, { method: 'POST', headers: { authorization: key }, body: form });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & { errors?: Array<{ msg: string }> },
+    };
+  };
+  const image = (bytes: Uint8Array, name = 'cat.png', type = 'image/png') => {
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(bytes)], { type }), name);
+    return form;
+  };
+
+  it('answers {imageURL} and serves the very bytes at that URL', async () => {
+    const png = renderImage('upload', 1, 64, 48);
+    const before = sim.ledger.submissions().length;
+    const credits = sim.credits('apiframe');
+    const res = await upload(image(png));
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(['imageURL']);
+    const url = res.body.imageURL as string;
+    expect(url).toMatch(/\/_sim\/files\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.png$/);
+    const served = await download(url);
+    expect(served.type).toBe('image/png');
+    expect(served.bytes.equals(png)).toBe(true);
+    expect(decodePng(served.bytes)).toMatchObject({ width: 64, height: 48 });
+    // An upload is no task: no ledger entry, no credits.
+    expect(sim.ledger.submissions().length).toBe(before);
+    expect(sim.credits('apiframe')).toBe(credits);
+  });
+
+  it('refuses a missing field, a non-image, a file over 2 MB and a JSON body with 400 {errors}', async () => {
+    const png = renderImage('upload', 2, 8, 8);
+    const other = new FormData();
+    other.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'cat.png');
+    const big = new Uint8Array(2 * 1024 * 1024 + 1);
+    big.set(png);
+    for (const [what, res] of [
+      ['no image field', await upload(other)],
+      ['a text file', await upload(image(new TextEncoder().encode('hello'), 'a.txt', 'text/plain'))],
+      ['over 2 MB', await upload(image(big))],
+      ['JSON', await post('/upload', { image: 'https://example.com/cat.png' })],
+    ] as const) {
+      expect(res.status, what).toBe(400);
+      expect((res.body as { errors: Array<{ msg: string }> }).errors[0]?.msg, what).toMatch(/image/);
+    }
+  });
+
+  it('needs the key like every route', async () => {
+    expect((await upload(image(renderImage('upload', 3, 8, 8)), 'nope')).status).toBe(401);
   });
 });

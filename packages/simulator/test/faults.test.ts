@@ -189,8 +189,10 @@ describe('ledger, stats and clock', () => {
         (t) => t.status === 'finished',
       );
       const ms = performance.now() - t0;
+      // Never before the compressed vendor time (40 s / 100); the upper bound only guards against a
+      // clock that is not compressed at all, and is loose so a loaded CI machine does not fail it.
       expect(ms).toBeGreaterThanOrEqual(380);
-      expect(ms).toBeLessThan(1_200);
+      expect(ms).toBeLessThan(5_000);
     } finally {
       await s.close();
     }

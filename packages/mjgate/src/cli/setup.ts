@@ -41,7 +41,7 @@ export async function openSession(provider: string | undefined, say: (line: stri
   }
   const sim = await startSimulator({ port: 0 });
   say(
-    `No API key configured: using the built-in simulator at ${sim.url} (set ${BUILTIN_PROVIDERS.map((p) => PROVIDER_ENV[p].apiKey).join(', ')} to use a real vendor).`,
+    `No API key configured: using the built-in simulator at ${sim.url}, which stops with this command (--out keeps the images; set ${BUILTIN_PROVIDERS.map((p) => PROVIDER_ENV[p].apiKey).join(', ')} to use a real vendor).`,
   );
   return {
     gateway: createGateway(simulatorConfig(sim.url, 'sim-key', provider)),

@@ -1,0 +1,75 @@
+import { UnsupportedError } from '@mjgate/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGateway } from '../src/index.js';
+import { API_KEY, simGateway, useSimulator } from './helpers.js';
+
+const ctx = useSimulator();
+afterEach(() => vi.unstubAllEnvs());
+
+function clearVendorEnv() {
+  for (const name of ['IMAGINEPRO', 'ACEDATA', 'APIFRAME']) {
+    vi.stubEnv(`${name}_API_KEY`, '');
+    vi.stubEnv(`${name}_BASE_URL`, '');
+  }
+  vi.stubEnv('MJGATE_PROVIDER', '');
+  vi.stubEnv('MJGATE_FALLBACK', '');
+}
+
+describe('createGateway() from the environment', () => {
+  it('configures each vendor with a key, honours MJGATE_PROVIDER, MJGATE_FALLBACK and *_BASE_URL', async () => {
+    clearVendorEnv();
+    vi.stubEnv('APIFRAME_API_KEY', API_KEY);
+    vi.stubEnv('APIFRAME_BASE_URL', ctx.sim.urls.apiframe);
+    vi.stubEnv('ACEDATA_API_KEY', API_KEY);
+    vi.stubEnv('ACEDATA_BASE_URL', ctx.sim.urls.acedata);
+    vi.stubEnv('MJGATE_PROVIDER', 'apiframe');
+    vi.stubEnv('MJGATE_FALLBACK', 'acedata');
+    const gw = createGateway();
+    expect(gw.defaultProvider).toBe('apiframe');
+    expect(gw.providers).toEqual(['apiframe', 'acedata']);
+    const job = await gw.imagine({ prompt: 'a red fox' });
+    expect(job.provider).toBe('apiframe');
+    expect(ctx.sim.ledger.submissions({ vendor: 'apiframe', jobId: job.providerJobId })).toHaveLength(1);
+
+    ctx.sim.faults.add({ vendor: 'apiframe', category: 'submit', kind: 'status', status: 503, times: 3 });
+    const moved = await gw.imagine({ prompt: 'a red fox' });
+    expect(moved.provider).toBe('acedata');
+  });
+
+  it('a missing key or an unknown vendor in the environment says what to set', () => {
+    clearVendorEnv();
+    expect(() => createGateway()).toThrow(
+      /No provider configured.*IMAGINEPRO_API_KEY, ACEDATA_API_KEY, APIFRAME_API_KEY/,
+    );
+    vi.stubEnv('IMAGINEPRO_API_KEY', 'ip-key');
+    vi.stubEnv('MJGATE_PROVIDER', 'apiframe');
+    expect(() => createGateway()).toThrow(/default provider "apiframe" is not configured.*set APIFRAME_API_KEY/);
+    vi.stubEnv('MJGATE_PROVIDER', 'imaginepro');
+    vi.stubEnv('MJGATE_FALLBACK', 'acedata');
+    expect(() => createGateway()).toThrow(/fallback provider "acedata" is not configured.*ACEDATA_API_KEY/);
+    vi.stubEnv('MJGATE_FALLBACK', '');
+    expect(createGateway().defaultProvider).toBe('imaginepro');
+  });
+});
+
+describe('capabilities across real adapters', () => {
+  it('an operation no configured vendor has is UnsupportedError naming the vendors that would', async () => {
+    const gw = simGateway(ctx.sim, { providers: { acedata: { apiKey: API_KEY, baseUrl: ctx.sim.urls.acedata } } });
+    const before = ctx.sim.countRequests({ vendor: 'acedata' });
+    const err = await gw
+      .faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(UnsupportedError);
+    expect(err.message).toMatch(
+      /None of the configured providers \(acedata\) supports faceswap\. imaginepro, apiframe would/,
+    );
+    expect(ctx.sim.countRequests({ vendor: 'acedata' })).toBe(before);
+  });
+
+  it('with several vendors, an operation the default lacks goes to one that has it', async () => {
+    const gw = simGateway(ctx.sim, { default: 'acedata' });
+    const job = await gw.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
+    expect(job.provider).not.toBe('acedata');
+    expect((await gw.wait(job)).images).toHaveLength(1);
+  });
+});
