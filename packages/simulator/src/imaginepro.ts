@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   DEFAULT_FAILURE,
   json,
+  type NewJob,
   type Reply,
   type RequestContext,
   type RouteDef,
@@ -134,6 +135,18 @@ export function createImaginePro(state: SimState): VendorModule {
 
   const ref = (body: Record<string, unknown>) => (typeof body.ref === 'string' ? body.ref : undefined);
 
+  /** Shared by every create endpoint once its input is checked: charge, create the job, answer. */
+  function submit(
+    ctx: RequestContext,
+    body: Record<string, unknown>,
+    cost: number,
+    spec: Omit<NewJob, 'vendor' | 'ref' | 'body'>,
+  ): Reply {
+    if (!state.charge('imaginepro', cost)) return errors.noCredits();
+    const job = state.createJob({ vendor: 'imaginepro', ref: ref(body), body: ctx.body, ...spec }, ctx);
+    return accepted(job, body);
+  }
+
   function find(id: string | undefined): SimJob | undefined {
     const job = id ? state.jobs.get(id) : undefined;
     return job?.vendor === 'imaginepro' ? job : undefined;
@@ -148,22 +161,14 @@ export function createImaginePro(state: SimState): VendorModule {
       if (bad) return bad;
       const word = state.banned(prompt);
       if (word) return errors.contentPolicy(word);
-      if (!state.charge('imaginepro', /--relax\b/.test(prompt) ? 5 : 10)) return errors.noCredits();
-      const job = state.createJob(
-        {
-          vendor: 'imaginepro',
-          route,
-          operation: 'imagine',
-          kind: 'grid',
-          timing: 'grid',
-          prompt,
-          aspect: aspectOf(prompt),
-          ref: ref(body),
-          body: ctx.body,
-        },
-        ctx,
-      );
-      return accepted(job, body);
+      return submit(ctx, body, /--relax\b/.test(prompt) ? 5 : 10, {
+        route,
+        operation: 'imagine',
+        kind: 'grid',
+        timing: 'grid',
+        prompt,
+        aspect: aspectOf(prompt),
+      });
     };
   }
 
@@ -224,28 +229,20 @@ export function createImaginePro(state: SimState): VendorModule {
       const remix = text(body.prompt);
       const word = state.banned(remix);
       if (word) return errors.contentPolicy(word);
-      if (!state.charge('imaginepro', 5)) return errors.noCredits();
       const upscale = /^U[1-4]$/.test(label);
       const reUpscale = label.startsWith('Upscale (') || label.startsWith('Redo Upscale (');
       const factor = label.includes('4x') ? 4 : label.includes('2x') ? 2 : 1;
-      const job = state.createJob(
-        {
-          vendor: 'imaginepro',
-          route,
-          operation: label,
-          kind: upscale || reUpscale ? 'single' : 'grid',
-          timing: upscale ? 'upscale' : reUpscale ? 'upscaleSlow' : 'grid',
-          prompt: remix ?? target.prompt,
-          parent: target,
-          index: upscale ? Number(label[1]) : target.index,
-          ...(upscale || reUpscale ? { imageKey: target.imageKey } : {}),
-          ref: ref(body),
-          body: ctx.body,
-          data: { scale: reUpscale ? ((target.data.scale as number | undefined) ?? 2) * factor : 2 },
-        },
-        ctx,
-      );
-      return accepted(job, body);
+      return submit(ctx, body, 5, {
+        route,
+        operation: label,
+        kind: upscale || reUpscale ? 'single' : 'grid',
+        timing: upscale ? 'upscale' : reUpscale ? 'upscaleSlow' : 'grid',
+        prompt: remix ?? target.prompt,
+        parent: target,
+        index: upscale ? Number(label[1]) : target.index,
+        ...(upscale || reUpscale ? { imageKey: target.imageKey } : {}),
+        data: { scale: reUpscale ? ((target.data.scale as number | undefined) ?? 2) * factor : 2 },
+      });
     };
   }
 
@@ -256,22 +253,14 @@ export function createImaginePro(state: SimState): VendorModule {
       if (!url) return errors.badRequest('url is required.');
       const bad = checkBase(body);
       if (bad) return bad;
-      if (!state.charge('imaginepro', 5)) return errors.noCredits();
-      const job = state.createJob(
-        {
-          vendor: 'imaginepro',
-          route,
-          operation: 'describe',
-          kind: 'text',
-          timing: 'text',
-          prompt: url,
-          texts: state.texts(url, 4),
-          ref: ref(body),
-          body: ctx.body,
-        },
-        ctx,
-      );
-      return accepted(job, body);
+      return submit(ctx, body, 5, {
+        route,
+        operation: 'describe',
+        kind: 'text',
+        timing: 'text',
+        prompt: url,
+        texts: state.texts(url, 4),
+      });
     };
   }
 
@@ -284,21 +273,13 @@ export function createImaginePro(state: SimState): VendorModule {
       }
       const bad = checkBase(body);
       if (bad) return bad;
-      if (!state.charge('imaginepro', 10)) return errors.noCredits();
-      const job = state.createJob(
-        {
-          vendor: 'imaginepro',
-          route,
-          operation: 'blend',
-          kind: 'grid',
-          timing: 'grid',
-          prompt: (urls as string[]).join(' '),
-          ref: ref(body),
-          body: ctx.body,
-        },
-        ctx,
-      );
-      return accepted(job, body);
+      return submit(ctx, body, 10, {
+        route,
+        operation: 'blend',
+        kind: 'grid',
+        timing: 'grid',
+        prompt: (urls as string[]).join(' '),
+      });
     };
   }
 
@@ -310,23 +291,15 @@ export function createImaginePro(state: SimState): VendorModule {
       if (!source || !target) return errors.badRequest('source and target image URLs are required.');
       const bad = checkBase(body);
       if (bad) return bad;
-      if (!state.charge('imaginepro', 5)) return errors.noCredits();
-      const job = state.createJob(
-        {
-          vendor: 'imaginepro',
-          route,
-          operation: 'faceswap',
-          kind: 'single',
-          timing: 'faceswap',
-          prompt: `${source} ${target}`,
-          index: 1,
-          ref: ref(body),
-          body: ctx.body,
-          data: { scale: 2 },
-        },
-        ctx,
-      );
-      return accepted(job, body);
+      return submit(ctx, body, 5, {
+        route,
+        operation: 'faceswap',
+        kind: 'single',
+        timing: 'faceswap',
+        prompt: `${source} ${target}`,
+        index: 1,
+        data: { scale: 2 },
+      });
     };
   }
 
@@ -339,21 +312,13 @@ export function createImaginePro(state: SimState): VendorModule {
     const prompt = text(body.prompt) ?? 'smooth motion transition';
     const word = state.banned(prompt);
     if (word) return errors.contentPolicy(word);
-    if (!state.charge('imaginepro', 10)) return errors.noCredits();
-    const job = state.createJob(
-      {
-        vendor: 'imaginepro',
-        route: '/api/v1/video/mj/generate',
-        operation: 'video',
-        kind: 'video',
-        timing: 'video',
-        prompt,
-        ref: ref(body),
-        body: ctx.body,
-      },
-      ctx,
-    );
-    return accepted(job, body);
+    return submit(ctx, body, 10, {
+      route: '/api/v1/video/mj/generate',
+      operation: 'video',
+      kind: 'video',
+      timing: 'video',
+      prompt,
+    });
   }
 
   function videoExtend(ctx: RequestContext): Reply {
@@ -371,23 +336,15 @@ export function createImaginePro(state: SimState): VendorModule {
     if (parent.kind !== 'video' || phaseOf(parent, now()).phase !== 'succeeded') {
       return errors.badRequest(`Message ${messageId} is not a finished video job.`);
     }
-    if (!state.charge('imaginepro', 10)) return errors.noCredits();
-    const job = state.createJob(
-      {
-        vendor: 'imaginepro',
-        route: '/api/v1/video/mj/extend',
-        operation: 'video-extend',
-        kind: 'video',
-        timing: 'video',
-        prompt: parent.prompt,
-        parent,
-        index,
-        ref: ref(body),
-        body: ctx.body,
-      },
-      ctx,
-    );
-    return accepted(job, body);
+    return submit(ctx, body, 10, {
+      route: '/api/v1/video/mj/extend',
+      operation: 'video-extend',
+      kind: 'video',
+      timing: 'video',
+      prompt: parent.prompt,
+      parent,
+      index,
+    });
   }
 
   function promptCheck(ctx: RequestContext): Reply {

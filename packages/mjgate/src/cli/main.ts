@@ -103,7 +103,19 @@ export function buildProgram(): Command {
     .description('Midjourney through any vendor: ImaginePro, AceData Cloud, APIFRAME — or the built-in simulator')
     .version(VERSION)
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Environment:
+  IMAGINEPRO_API_KEY, ACEDATA_API_KEY, APIFRAME_API_KEY   a vendor is used when its key is set
+  MJGATE_PROVIDER, MJGATE_FALLBACK                          default vendor, fallback order (comma-separated)
+  <VENDOR>_BASE_URL                                         another base URL (a proxy, or a simulator)
+  MJGATE_SIMULATOR_URL                                      with no key: use this running simulator (see 'mjgate sim')
+  With no key and no simulator URL, each command runs on a simulator started in-process.
+
+Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait timed out, 5 provider error.`,
+    );
 
   const common = (cmd: Command, waitDefault: boolean) =>
     cmd
@@ -134,7 +146,10 @@ export function buildProgram(): Command {
     );
 
   common(
-    program.command('act').argument('<job-id>').argument('<action>', "e.g. upscale-2, U2, 'Vary (Strong)', pan-left"),
+    program
+      .command('act')
+      .argument('<job-id>', "the job's id, e.g. imaginepro:7c1…")
+      .argument('<action>', "e.g. upscale-2, U2, 'Vary (Strong)', pan-left"),
     false,
   )
     .description('press a button on a finished job')
@@ -173,13 +188,13 @@ export function buildProgram(): Command {
       ),
     );
 
-  common(program.command('status').argument('<job-id>'), false)
+  common(program.command('status').argument('<job-id>', "the job's id, e.g. apiframe:29e9…"), false)
     .description('check a job once')
     .action(async (id: string, opts: Common) =>
       withSession(opts, async (s) => finish(s, await s.gateway.get(id), opts, false)),
     );
 
-  common(program.command('wait').argument('<job-id>'), true)
+  common(program.command('wait').argument('<job-id>', "the job's id, e.g. acedata:7489…"), true)
     .description('wait for a job to finish, with progress')
     .action(async (id: string, opts: Common) =>
       withSession(opts, async (s) => finish(s, await s.gateway.get(id), opts, true)),
