@@ -39,8 +39,8 @@ import { InFlight } from './limit.js';
 import {
   ACEDATA_ACTION_IDS,
   ACTIONS,
+  callbackContext,
   classify,
-  contextFromUrl,
   imageIdOf,
   isAceDataAction,
   type JobContext,
@@ -49,7 +49,7 @@ import {
   resultToJob,
   submittedJob,
   videoIdOf,
-  withContext,
+  withOperation,
 } from './mapping.js';
 import {
   type AceDataEditInput,
@@ -215,7 +215,10 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     );
   }
 
-  /** Submits asynchronously: `callback_url` (carrying mjgate's signature and the job context) when a webhook is given, `async: true` otherwise. */
+  /**
+   * Submits asynchronously: `callback_url` when a webhook is given (core has put the job context and
+   * mjgate's signature in it; see `withOperation` for the one thing added here), `async: true` otherwise.
+   */
   async function submit(
     path: string,
     body: Record<string, unknown>,
@@ -223,7 +226,10 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     webhookUrl: string | undefined,
     o: CallOptions,
   ): Promise<Job> {
-    const payload = { ...body, ...(webhookUrl ? { callback_url: withContext(webhookUrl, ctx) } : { async: true }) };
+    const payload = {
+      ...body,
+      ...(webhookUrl ? { callback_url: withOperation(webhookUrl, ctx.operation) } : { async: true }),
+    };
     const data = await post(path, payload, resultSchema, 'submit', o);
     if (!data.task_id) throw refusal(data, path.replace('/midjourney/', ''), 'a task_id');
     return submittedJob(data, data.task_id, ctx);
@@ -448,9 +454,9 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
       return submit('/midjourney/videos', body, ctx, input.webhookUrl, o);
     },
 
-    async parseWebhook(request) {
+    async parseWebhook(request, context) {
       const body = webhookJson(request, PROVIDER);
-      const ctx = contextFromUrl(request.url);
+      const ctx = callbackContext(request.url, context);
       if (body && typeof body === 'object' && ('response' in body || 'request' in body)) {
         const record = v.safeParse(taskRecordSchema, body);
         const id = record.success ? (record.output.id ?? record.output.response?.task_id) : undefined;
@@ -573,8 +579,12 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         ...(valid.mask ? { mask: normalizeMask(valid.mask) } : {}),
         split_images: true,
       };
-      const webhookUrl = valid.webhookUrl ? await signWebhookUrl(valid.webhookUrl, PROVIDER, webhookSecret) : undefined;
-      return submit('/midjourney/edits', body, { ...classify(body, 'edits'), ref: valid.ref }, webhookUrl, o);
+      const ctx: JobContext = { ...classify(body, 'edits'), ref: valid.ref };
+      // Not a core operation, so the adapter signs the URL (with its context) as core does for the others.
+      const webhookUrl = valid.webhookUrl
+        ? await signWebhookUrl(valid.webhookUrl, PROVIDER, webhookSecret, { operation: ctx.operation, ref: ctx.ref })
+        : undefined;
+      return submit('/midjourney/edits', body, ctx, webhookUrl, o);
     },
 
     async translate(text: string, o: CallOptions = {}): Promise<string> {

@@ -1,4 +1,13 @@
-import { type ActionId, emptyJob, type Job, type JobImage, type JobStatus, type Operation } from '@mjgate/core';
+import {
+  type ActionId,
+  emptyJob,
+  type Job,
+  type JobImage,
+  type JobStatus,
+  type Operation,
+  type WebhookContext,
+  webhookContext,
+} from '@mjgate/core';
 import type { AceDataRecordRequest, AceDataResult, AceDataTaskRecord } from './schemas.js';
 
 export const PROVIDER = 'acedata';
@@ -373,44 +382,42 @@ export function videoIdOf(job: Job): string | undefined {
 // --- webhook context ------------------------------------------------------------------------
 
 /**
- * Query parameters mjgate adds to the callback URL, so a callback (which carries no request) maps
- * to the same job as polling: operation, action, parent and ref. They are not secret; whoever can
- * forge them holds the URL, and could forge the body just as well.
+ * The one piece of job context core's callback URL lacks. AceData has no blend endpoint: a generate
+ * whose prompt starts with 2–5 image URLs *is* a blend, so polling calls such an `imagine` a `blend`
+ * while core signs `mjgate_op=imagine`. The adapter then adds `acedata_op=blend` (outside core's
+ * signed `mjgate_*` names, so the signature still verifies), and only that imagine ↔ blend relabel is
+ * read back from it.
  */
-export const CONTEXT_PARAMS = {
-  operation: 'mjgate_op',
-  action: 'mjgate_action',
-  parentId: 'mjgate_parent',
-  ref: 'mjgate_ref',
-} as const;
+export const OPERATION_PARAM = 'acedata_op';
 
-/** Adds {@link CONTEXT_PARAMS} to a callback URL (already signed by core: the signature covers only its own params). */
-export function withContext(url: string, ctx: JobContext): string {
+const GENERATES: ReadonlySet<string> = new Set(['imagine', 'blend']);
+
+/** Adds {@link OPERATION_PARAM} to a callback URL core signed, when AceData names its generate differently. */
+export function withOperation(url: string, operation: Operation): string {
+  const signed = webhookContext(url).operation;
   const u = new URL(url);
-  for (const key of Object.keys(CONTEXT_PARAMS) as (keyof typeof CONTEXT_PARAMS)[]) {
-    const value = ctx[key];
-    if (value !== undefined) u.searchParams.set(CONTEXT_PARAMS[key], value);
+  if (signed && signed !== operation && GENERATES.has(signed) && GENERATES.has(operation)) {
+    u.searchParams.set(OPERATION_PARAM, operation);
+  } else if (u.searchParams.has(OPERATION_PARAM)) {
+    u.searchParams.delete(OPERATION_PARAM);
+  } else {
+    return url; // untouched, byte for byte
   }
   return u.toString();
 }
 
-const OPERATIONS: ReadonlySet<string> = new Set(['imagine', 'action', 'describe', 'blend', 'video', 'shorten', 'seed']);
-
-/** Reads {@link CONTEXT_PARAMS} back from the URL a callback arrived at. */
-export function contextFromUrl(url: string): Partial<JobContext> {
-  let params: URLSearchParams;
-  try {
-    params = new URL(url, 'http://localhost').searchParams;
-  } catch {
-    return {};
+/**
+ * The job context of a callback: core's (verified) {@link WebhookContext}, with the operation
+ * relabelled by {@link OPERATION_PARAM} between `imagine` and `blend` only.
+ */
+export function callbackContext(url: string, context: WebhookContext): Partial<JobContext> {
+  let operation = context.operation;
+  if (operation && GENERATES.has(operation)) {
+    let own: string | null = null;
+    try {
+      own = new URL(url, 'http://localhost').searchParams.get(OPERATION_PARAM);
+    } catch {}
+    if (own && GENERATES.has(own)) operation = own as Operation;
   }
-  const op = params.get(CONTEXT_PARAMS.operation);
-  const action = params.get(CONTEXT_PARAMS.action);
-  const known = action ? (Object.hasOwn(ACTIONS, action) ? (action as AceDataActionId) : undefined) : undefined;
-  return definedOnly({
-    operation: op && OPERATIONS.has(op) ? (op as Operation) : undefined,
-    action: known,
-    parentId: params.get(CONTEXT_PARAMS.parentId) ?? undefined,
-    ref: params.get(CONTEXT_PARAMS.ref) ?? undefined,
-  });
+  return definedOnly({ operation, action: context.action, parentId: context.parentId, ref: context.ref });
 }

@@ -190,6 +190,7 @@ describe('imagine', () => {
     expect(url.searchParams.get('mjgate_sig')).toBeTruthy();
     expect(url.searchParams.get('mjgate_op')).toBe('imagine');
     expect(url.searchParams.get('mjgate_ref')).toBe('r-1');
+    expect(url.searchParams.get('acedata_op')).toBeNull();
   });
 });
 

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ACEDATA_ACTION_IDS, ACEDATA_ACTIONS } from '../src/index.js';
 import {
   actionFromLabel,
+  callbackContext,
   classify,
-  contextFromUrl,
   mapActions,
   recordToJob,
   resultToJob,
   statusOf,
-  withContext,
+  withOperation,
 } from '../src/mapping.js';
 import type { AceDataResult, AceDataTaskRecord } from '../src/schemas.js';
 import { fixture } from './helpers.js';
@@ -223,20 +223,23 @@ describe('the action table', () => {
 });
 
 describe('callback URL context', () => {
-  it('round-trips operation, action, parent and ref through the query, keeping other params', () => {
-    const url = withContext('https://app.example/hook?mjgate_sig=abc&x=1', {
+  it('adds acedata_op only where AceData calls an imagine a blend, and reads it back between those two only', () => {
+    const signed = 'https://app.example/hook?x=1&mjgate_provider=acedata&mjgate_op=imagine&mjgate_sig=abc';
+    expect(withOperation(signed, 'imagine')).toBe(signed);
+    const blend = withOperation(signed, 'blend');
+    expect(new URL(blend).searchParams.get('acedata_op')).toBe('blend');
+    expect(new URL(blend).searchParams.get('mjgate_op')).toBe('imagine');
+    expect(new URL(blend).searchParams.get('mjgate_sig')).toBe('abc');
+    expect(callbackContext(blend, { operation: 'imagine', ref: 'r' })).toEqual({ operation: 'blend', ref: 'r' });
+    // Never relabels an action (or anything else) through the unsigned param.
+    expect(callbackContext(`${blend}`, { operation: 'action', action: 'pan-left', parentId: 'acedata:p-1' })).toEqual({
       operation: 'action',
       action: 'pan-left',
       parentId: 'acedata:p-1',
-      ref: 'a&b=c',
     });
-    expect(new URL(url).searchParams.get('mjgate_sig')).toBe('abc');
-    expect(contextFromUrl(url)).toEqual({
-      operation: 'action',
-      action: 'pan-left',
-      parentId: 'acedata:p-1',
-      ref: 'a&b=c',
+    expect(callbackContext('https://app.example/hook?acedata_op=action', { operation: 'imagine' })).toEqual({
+      operation: 'imagine',
     });
-    expect(contextFromUrl('https://app.example/hook?mjgate_op=nonsense&mjgate_action=custom-zoom')).toEqual({});
+    expect(callbackContext('https://app.example/hook', {})).toEqual({});
   });
 });

@@ -57,16 +57,106 @@ describe('parseWebhook', () => {
     expect(job.actions).toEqual(polled.actions);
   });
 
-  it('gives an action callback its action and parent from the URL', async () => {
-    const parent = {
-      ...recordToJob(fixture<AceDataTaskRecord>('task-succeeded.json'), 'p-1'),
-      actions: [],
-    };
-    const url = await callbackUrlFor((mj) => mj.act(parent, 'upscale-1', { webhookUrl: 'https://app.example/h?x=1' }));
+  it('maps an upscale callback received by a fresh client to the same job as polling', async () => {
+    const parentRecord = fixture<AceDataTaskRecord>('task-succeeded.json');
+    const parent = { ...recordToJob(parentRecord, 'p-1'), actions: [] };
+    const record = fixture<AceDataTaskRecord>('task-upscale-succeeded.json');
+    const taskId = record.id!;
+    let url = '';
+    nock(BASE)
+      .post('/midjourney/imagine')
+      .reply(200, async (req: Request) => {
+        url = String(((await req.json()) as { callback_url: string }).callback_url);
+        return { task_id: taskId };
+      });
+    nock(BASE)
+      .post('/midjourney/tasks')
+      .reply(200, { items: [record], count: 1 });
+    const mj = client({ webhookSecret: SECRET });
+    const submitted = await mj.act(parent, 'upscale-1', { ref: 'u-7', webhookUrl: 'https://app.example/h?x=1' });
+    const polled = await mj.wait(submitted);
     expect(new URL(url).searchParams.get('x')).toBe('1');
+
+    // Another process: no memory of the submission, only the callback.
     const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, fixture('upscale-result.json')));
-    expect(job).toMatchObject({ operation: 'action', action: 'upscale-1', parentId: 'acedata:p-1' });
+    const same = {
+      id: `acedata:${taskId}`,
+      operation: 'action',
+      action: 'upscale-1',
+      parentId: 'acedata:p-1',
+      ref: 'u-7',
+    };
+    expect(polled).toMatchObject({ ...same, status: 'succeeded' });
+    expect(job).toMatchObject({ ...same, status: 'succeeded' });
+    expect(job.images).toEqual(polled.images);
     expect(job.images).toHaveLength(1);
+    expect(job.actions).toEqual(polled.actions);
+    expect(job.gridUrl).toBe(polled.gridUrl);
+  });
+
+  it('rejects a callback whose job context was altered', async () => {
+    const parent = { ...recordToJob(fixture<AceDataTaskRecord>('task-succeeded.json'), 'p-1'), actions: [] };
+    const url = await callbackUrlFor((mj) =>
+      mj.act(parent, 'upscale-1', { ref: 'u-7', webhookUrl: 'https://app.example/h' }),
+    );
+    const mj = client({ webhookSecret: SECRET });
+    const body = fixture('upscale-result.json');
+    await expect(mj.parseWebhook(post(url, body))).resolves.toMatchObject({ action: 'upscale-1' });
+    const altered: [string, string | undefined][] = [
+      ['mjgate_action', 'upscale-2'],
+      ['mjgate_parent', 'acedata:someone-else'],
+      ['mjgate_ref', 'u-8'],
+      ['mjgate_op', 'imagine'],
+      ['mjgate_ref', undefined],
+    ];
+    for (const [name, value] of altered) {
+      const forged = new URL(url);
+      if (value === undefined) forged.searchParams.delete(name);
+      else forged.searchParams.set(name, value);
+      await expect(mj.parseWebhook(post(forged.toString(), body)), name).rejects.toThrow(WebhookVerificationError);
+    }
+  });
+
+  it('keeps an imagine with 2-5 image URLs a blend, as polling does', async () => {
+    const imageUrls = ['https://img.example/a.png', 'https://img.example/b.png'];
+    const url = await callbackUrlFor((mj) =>
+      mj.imagine({ prompt: 'a cat', imageUrls, webhookUrl: 'https://app.example/h' }),
+    );
+    const params = new URL(url).searchParams;
+    expect(params.get('mjgate_op')).toBe('imagine');
+    expect(params.get('acedata_op')).toBe('blend');
+    const body = fixture('imagine-result.json');
+    const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, body));
+    const polled = recordToJob(
+      { request: { action: 'generate', prompt: `${imageUrls.join(' ')} a cat` }, response: body },
+      '27a1128f-14b5-440e-a82d-510c81e6fcd4',
+    );
+    expect(polled.operation).toBe('blend');
+    expect(job).toMatchObject({ id: polled.id, operation: 'blend', status: 'succeeded' });
+    // The unsigned relabel goes between imagine and blend only.
+    const other = new URL(url);
+    other.searchParams.set('acedata_op', 'action');
+    await expect(client({ webhookSecret: SECRET }).parseWebhook(post(other.toString(), body))).resolves.toMatchObject({
+      operation: 'imagine',
+    });
+  });
+
+  it('signs an edit callback with its context, so it verifies and keeps its ref', async () => {
+    const url = await callbackUrlFor((mj) =>
+      mj.edit({
+        imageUrl: 'https://img.example/a.png',
+        prompt: 'a hat',
+        ref: 'e-1',
+        webhookUrl: 'https://app.example/h',
+      }),
+    );
+    const params = new URL(url).searchParams;
+    expect(params.get('mjgate_op')).toBe('imagine');
+    expect(params.get('mjgate_ref')).toBe('e-1');
+    expect(params.get('acedata_op')).toBeNull();
+    const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, fixture('edits-result.json')));
+    expect(job).toMatchObject({ operation: 'imagine', status: 'succeeded', ref: 'e-1' });
+    expect(job.images).toHaveLength(4);
   });
 
   it('maps a failure callback to a failed job with the vendor error', async () => {

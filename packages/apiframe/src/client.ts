@@ -16,8 +16,8 @@ import {
   type ProviderDefinition,
   type ProviderOptions,
   resolveApiKey,
-  signWebhookUrl,
   timingSafeEqual,
+  type WebhookContext,
   type WebhookRequest,
   WebhookVerificationError,
   webhookJson,
@@ -43,12 +43,6 @@ export const APIFRAME_API_KEY_ENV = 'APIFRAME_API_KEY';
 
 /** `/upload` refuses files above 2 MB (vendor doc §3.20). */
 export const APIFRAME_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
-
-/**
- * Query parameters added to the webhook URL handed to APIFRAME, so that `parseWebhook` can restore
- * the caller's `ref` and the parent job in any process (APIFRAME stores neither).
- */
-export const APIFRAME_WEBHOOK_PARAMS = { ref: 'mjgate_ref', parent: 'mjgate_parent' } as const;
 
 /** Options of {@link createApiFrame}. */
 export interface ApiFrameOptions extends ProviderOptions {
@@ -159,21 +153,18 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     return taskToJob(raw, task, extra ? { ...memo, ...defined(extra) } : memo);
   };
 
-  async function webhookFields(
-    input: { webhookUrl?: string; ref?: string },
-    parentId?: string,
-  ): Promise<Record<string, string>> {
+  /**
+   * The webhook body fields. `input.webhookUrl` arrives already tagged by core with the vendor and the
+   * submission's context (`WEBHOOK_PARAMS`), which `parseWebhook` gets back as its `context` argument.
+   */
+  function webhookFields(input: { webhookUrl?: string }): Record<string, string> {
     if (!input.webhookUrl) return {};
-    // Tagging the URL with the provider lets a gateway route the callback; ref and parent ride along.
-    const url = new URL(await signWebhookUrl(input.webhookUrl, PROVIDER));
-    if (input.ref !== undefined) url.searchParams.set(APIFRAME_WEBHOOK_PARAMS.ref, input.ref);
-    if (parentId) url.searchParams.set(APIFRAME_WEBHOOK_PARAMS.parent, parentId);
     if (!webhookSecret) {
       options.logger?.warn?.(
         'apiframe: webhookUrl without webhookSecret: callbacks cannot be verified. Set webhookSecret.',
       );
     }
-    return { webhook_url: url.toString(), ...(webhookSecret ? { webhook_secret: webhookSecret } : {}) };
+    return { webhook_url: input.webhookUrl, ...(webhookSecret ? { webhook_secret: webhookSecret } : {}) };
   }
 
   async function submit(
@@ -284,7 +275,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
           ...(input.aspectRatio ? { aspect_ratio: input.aspectRatio } : {}),
           ...(input.mode ? { process_mode: input.mode } : {}),
           ...extra,
-          ...(await webhookFields(input)),
+          ...webhookFields(input),
         },
         { operation: 'imagine', prompt, ref: input.ref },
         callOptions,
@@ -315,7 +306,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
           ...body,
           ...(prompt ? { prompt } : {}),
           ...extra,
-          ...(await webhookFields(input, parent.id)),
+          ...webhookFields(input),
         },
         { operation: 'action', action, parentId: parent.id, prompt: prompt ?? parent.prompt, ref: input.ref },
         callOptions,
@@ -325,7 +316,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     async describe(input, callOptions) {
       return submit(
         '/describe',
-        { image_url: input.imageUrl, ...(await webhookFields(input)) },
+        { image_url: input.imageUrl, ...webhookFields(input) },
         { operation: 'describe', ref: input.ref },
         callOptions,
       );
@@ -339,7 +330,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
         {
           image_urls: input.imageUrls,
           ...(input.dimensions ? { dimension: input.dimensions } : {}),
-          ...(await webhookFields(input)),
+          ...webhookFields(input),
         },
         { operation: 'blend', ref: input.ref },
         callOptions,
@@ -349,7 +340,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     async faceSwap(input, callOptions) {
       return submit(
         '/faceswap',
-        { target_image_url: input.targetUrl, swap_image_url: input.sourceUrl, ...(await webhookFields(input)) },
+        { target_image_url: input.targetUrl, swap_image_url: input.sourceUrl, ...webhookFields(input) },
         { operation: 'faceswap', ref: input.ref },
         callOptions,
       );
@@ -373,7 +364,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
             ...(input.imageUrl ? { image_url: input.imageUrl } : {}),
             ...motion,
             ...extra,
-            ...(await webhookFields(input, input.extend.id)),
+            ...webhookFields(input),
           },
           { ...task, parentId: input.extend.id },
           callOptions,
@@ -382,7 +373,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
       if (input.index !== undefined) invalid('input.index applies only with input.extend.');
       return submit(
         '/imagine-video',
-        { prompt: input.prompt, image_url: input.imageUrl, ...motion, ...extra, ...(await webhookFields(input)) },
+        { prompt: input.prompt, image_url: input.imageUrl, ...motion, ...extra, ...webhookFields(input) },
         task,
         callOptions,
       );
@@ -391,7 +382,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     async shorten(input, callOptions) {
       return submit(
         '/shorten',
-        { prompt: input.prompt, ...(await webhookFields(input)) },
+        { prompt: input.prompt, ...webhookFields(input) },
         { operation: 'shorten', prompt: input.prompt, ref: input.ref },
         callOptions,
       );
@@ -421,7 +412,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
       };
     },
 
-    async parseWebhook(request: WebhookRequest) {
+    async parseWebhook(request: WebhookRequest, context: WebhookContext) {
       if (webhookSecret) {
         const sent = headerValue(request.headers, 'x-webhook-secret');
         if (sent === undefined || !timingSafeEqual(sent, webhookSecret)) {
@@ -432,7 +423,8 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
         }
       }
       const body = webhookJson(request, PROVIDER);
-      const job = observe(body, tagsOf(request.url));
+      // The context core read from the callback URL stands in for this process's memory of the submission.
+      const job = observe(body, context);
       if (!job) {
         throw new WebhookVerificationError(`The ${PROVIDER} callback body is not an APIFRAME task (no task_id).`, {
           provider: PROVIDER,
@@ -467,20 +459,6 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   }
 
   return Object.assign(createClient(def), { upload });
-}
-
-/** `ref` and parent restored from the query of the webhook URL this client handed out. */
-function tagsOf(url: string): KnownTask | undefined {
-  let params: URLSearchParams;
-  try {
-    params = new URL(url, 'http://localhost').searchParams;
-  } catch {
-    return undefined;
-  }
-  const ref = params.get(APIFRAME_WEBHOOK_PARAMS.ref);
-  const parentId = params.get(APIFRAME_WEBHOOK_PARAMS.parent);
-  if (ref === null && !parentId) return undefined;
-  return defined({ ref: ref ?? undefined, parentId: parentId || undefined });
 }
 
 /** The object without its `undefined` entries, so spreading it never erases a known value. */

@@ -8,7 +8,6 @@ export {
   APIFRAME_API_KEY_ENV,
   APIFRAME_BASE_URL,
   APIFRAME_UPLOAD_MAX_BYTES,
-  APIFRAME_WEBHOOK_PARAMS,
   type ApiFrameClient,
   type ApiFrameOptions,
   createApiFrame,

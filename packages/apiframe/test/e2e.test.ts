@@ -253,6 +253,31 @@ describe('webhooks', () => {
     expect(pushed).toEqual(viaPoll);
   });
 
+  it("an action's callbacks reach a fresh receiver with its action, parent and ref, as polling has them", async () => {
+    const grid = await apiframe.wait(await apiframe.imagine({ prompt: 'a heron at dawn' }), FAST);
+    await sim.ledger.settled();
+    received.length = 0;
+    const submitted = await apiframe.act(grid, 'upscale-2', { webhookUrl: hookUrl, ref: 'hook-up' });
+    const polled = await apiframe.wait(submitted, FAST);
+    expect(polled).toMatchObject({ action: 'upscale-2', parentId: grid.id, ref: 'hook-up' });
+    await sim.ledger.settled();
+    expect(received.length).toBeGreaterThanOrEqual(1);
+    expect(received.every((r) => r.job)).toBe(true);
+
+    const final = received.at(-1)!.job!;
+    expect(final).toMatchObject({
+      id: submitted.id,
+      operation: 'action',
+      action: 'upscale-2',
+      parentId: grid.id,
+      ref: 'hook-up',
+      status: 'succeeded',
+    });
+    const { createdAt: _a, prompt: _p, ...pushed } = final;
+    const { createdAt: _b, prompt: _q, ...viaPoll } = polled;
+    expect(pushed).toEqual(viaPoll);
+  });
+
   it('a client with another secret rejects the callbacks', async () => {
     const impostor = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, webhookSecret: 'another-secret-123' });
     await apiframe.wait(await impostor.describe({ imageUrl: 'https://img.test/x.png', webhookUrl: hookUrl }), FAST);

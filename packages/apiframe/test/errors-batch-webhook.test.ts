@@ -9,6 +9,7 @@ import {
   ProviderError,
   RateLimitError,
   ResponseValidationError,
+  WEBHOOK_PARAMS,
   WebhookVerificationError,
 } from '@mjgate/core';
 import nock from 'nock';
@@ -233,7 +234,7 @@ describe('webhooks', () => {
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-  it('sends webhook_url (tagged) and webhook_secret, and a callback on that URL restores ref and parent anywhere', async () => {
+  it("sends webhook_url (with core's context) and webhook_secret; a fresh client maps the callback to the polled job", async () => {
     let sent: Record<string, string> = {};
     vendor()
       .post('/upscale-1x')
@@ -241,35 +242,64 @@ describe('webhooks', () => {
         sent = (await req.json()) as Record<string, string>;
         return { task_id: 'up-1' };
       });
-    await client({ webhookSecret: SECRET }).act(GRID, 'upscale-1', {
+    const sender = client({ webhookSecret: SECRET });
+    const submitted = await sender.act(GRID, 'upscale-1', {
       webhookUrl: 'https://app.test/hooks/apiframe?tenant=7',
       ref: 'order-42',
     });
     expect(sent.webhook_secret).toBe(SECRET);
     const url = new URL(sent.webhook_url!);
     expect(url.origin + url.pathname).toBe('https://app.test/hooks/apiframe');
+    // Exactly what core put there: no signature (APIFRAME signs with its header), no adapter extras.
     expect(Object.fromEntries(url.searchParams)).toEqual({
       tenant: '7',
-      mjgate_provider: 'apiframe',
-      mjgate_ref: 'order-42',
-      mjgate_parent: GRID.id,
+      [WEBHOOK_PARAMS.provider]: 'apiframe',
+      [WEBHOOK_PARAMS.operation]: 'action',
+      [WEBHOOK_PARAMS.action]: 'upscale-1',
+      [WEBHOOK_PARAMS.parentId]: GRID.id,
+      [WEBHOOK_PARAMS.ref]: 'order-42',
     });
+
+    const payload = { ...fixture<object>('upscale-1x-finished'), task_id: 'up-1' };
+    vendor().post('/fetch').reply(200, payload);
+    const polled = await sender.get(submitted);
 
     // Another process: a fresh client that never saw the submission.
     const receiver = client({ webhookSecret: SECRET });
-    const job = await receiver.parseWebhook(
-      post(
-        { ...fixture<object>('upscale-1x-finished'), task_id: 'up-1' },
-        { 'x-webhook-secret': SECRET },
-        url.toString(),
-      ),
-    );
+    const job = await receiver.parseWebhook(post(payload, { 'x-webhook-secret': SECRET }, url.toString()));
     expect(job).toMatchObject({
       id: 'apiframe:up-1',
+      operation: 'action',
       action: 'upscale-1',
       status: 'succeeded',
       ref: 'order-42',
       parentId: GRID.id,
+    });
+    const { createdAt: _a, ...pushed } = job;
+    const { createdAt: _b, ...viaPoll } = polled;
+    expect(pushed).toEqual(viaPoll);
+  });
+
+  it('a fresh client takes operation and action from the callback URL when the body has no task_type', async () => {
+    const url = new URL('https://app.test/hooks/apiframe');
+    url.search = new URLSearchParams({
+      [WEBHOOK_PARAMS.provider]: 'apiframe',
+      [WEBHOOK_PARAMS.operation]: 'action',
+      [WEBHOOK_PARAMS.action]: 'upscale-2',
+      [WEBHOOK_PARAMS.parentId]: GRID.id,
+      [WEBHOOK_PARAMS.ref]: 'r-2',
+    }).toString();
+    const body: Record<string, unknown> = { ...fixture<object>('upscale-1x-finished'), task_id: 'up-2' };
+    delete body.task_type;
+    const job = await client({ webhookSecret: SECRET }).parseWebhook(
+      post(body, { 'x-webhook-secret': SECRET }, url.toString()),
+    );
+    expect(job).toMatchObject({
+      id: 'apiframe:up-2',
+      operation: 'action',
+      action: 'upscale-2',
+      parentId: GRID.id,
+      ref: 'r-2',
     });
   });
 

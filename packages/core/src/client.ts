@@ -28,7 +28,7 @@ import type {
   WebhookRequest,
 } from './types.js';
 import { DEFAULT_POLL, type PollDefaults, waitFor, watchJob } from './wait.js';
-import { signWebhookUrl, verifyWebhookUrl } from './webhook.js';
+import { signWebhookUrl, verifyWebhookUrl, type WebhookContext, webhookContext } from './webhook.js';
 
 /** A job named by the caller: its neutral id split, and the job itself when the caller passed one. */
 export interface JobRef {
@@ -73,8 +73,12 @@ export interface ProviderDefinition {
   seed?(job: JobRef, options: CallOptions): Promise<Job>;
   cancel?(job: JobRef, options: CallOptions): Promise<Job>;
   account?(options: CallOptions): Promise<Account>;
-  /** Normalises a callback already verified (for `'url'` signing) to a `Job`. */
-  parseWebhook?(request: WebhookRequest): Promise<Job>;
+  /**
+   * Normalises a callback to a `Job`. For `'url'` signing it is already verified. `context` is what the
+   * submission put in the callback URL (operation, action, parent, ref); core fills the job's missing
+   * `action`, `parentId` and `ref` from it afterwards.
+   */
+  parseWebhook?(request: WebhookRequest, context: WebhookContext): Promise<Job>;
 }
 
 /** Builds a complete {@link MidjourneyClient} from a thin vendor {@link ProviderDefinition}. */
@@ -126,11 +130,21 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     return { id: formatJobId(provider, id), provider, providerJobId: id };
   }
 
-  async function withWebhook<T extends { webhookUrl?: string }>(input: T): Promise<T> {
+  /**
+   * Puts the submission's context in the callback URL (so the callback maps to the same job as
+   * polling) and, where the vendor signs nothing, signs it with `webhookSecret`.
+   */
+  async function withWebhook<T extends { webhookUrl?: string; ref?: string }>(
+    input: T,
+    context: Omit<WebhookContext, 'ref'>,
+  ): Promise<T> {
     if (!input.webhookUrl) return input;
     if (!capabilities.webhooks) return unsupported('webhooks');
-    if (def.webhookSigning === 'vendor') return input;
-    return { ...input, webhookUrl: await signWebhookUrl(input.webhookUrl, provider, def.webhookSecret) };
+    const secret = def.webhookSigning === 'vendor' ? undefined : def.webhookSecret;
+    return {
+      ...input,
+      webhookUrl: await signWebhookUrl(input.webhookUrl, provider, secret, { ...context, ref: input.ref }),
+    };
   }
 
   async function resolveJob(job: Job | string, options: CallOptions): Promise<Job> {
@@ -145,7 +159,7 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     async imagine(input, options = {}) {
       const run = need('imagine', 'imagine');
       const valid = validateInput(imagineInputSchema, input, 'imagine', provider) as ImagineInput;
-      return run(await withWebhook(valid), options);
+      return run(await withWebhook(valid, { operation: 'imagine' }), options);
     },
 
     async act(job, action, input = {}, options = {}) {
@@ -179,22 +193,30 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
           { provider },
         );
       }
-      return run(parent, id, await withWebhook(valid), options);
+      return run(
+        parent,
+        id,
+        await withWebhook(valid, { operation: 'action', action: id, parentId: parent.id }),
+        options,
+      );
     },
 
     async describe(input, options = {}) {
       const run = need('describe', 'describe');
-      return run(await withWebhook(validateInput(describeInputSchema, input, 'describe', provider)), options);
+      const valid = validateInput(describeInputSchema, input, 'describe', provider);
+      return run(await withWebhook(valid, { operation: 'describe' }), options);
     },
 
     async blend(input, options = {}) {
       const run = need('blend', 'blend');
-      return run(await withWebhook(validateInput(blendInputSchema, input, 'blend', provider)), options);
+      const valid = validateInput(blendInputSchema, input, 'blend', provider);
+      return run(await withWebhook(valid, { operation: 'blend' }), options);
     },
 
     async faceSwap(input, options = {}) {
       const run = need('faceSwap', 'faceswap');
-      return run(await withWebhook(validateInput(faceSwapInputSchema, input, 'faceSwap', provider)), options);
+      const valid = validateInput(faceSwapInputSchema, input, 'faceSwap', provider);
+      return run(await withWebhook(valid, { operation: 'faceswap' }), options);
     },
 
     async video(input, options = {}) {
@@ -202,12 +224,13 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
       const valid = validateInput(videoInputSchema as v.GenericSchema<unknown, VideoInput>, input, 'video', provider);
       // The schema only checks `extend` has an id; resolve the caller's own value so a full Job stays whole.
       const resolved: ResolvedVideoInput = { ...valid, extend: input.extend ? ref(input.extend) : undefined };
-      return run(await withWebhook(resolved), options);
+      return run(await withWebhook(resolved, { operation: 'video', parentId: resolved.extend?.id }), options);
     },
 
     async shorten(input, options = {}) {
       const run = need('shorten', 'shorten');
-      return run(await withWebhook(validateInput(shortenInputSchema, input, 'shorten', provider)), options);
+      const valid = validateInput(shortenInputSchema, input, 'shorten', provider);
+      return run(await withWebhook(valid, { operation: 'shorten' }), options);
     },
 
     async seed(job, options = {}) {
@@ -281,7 +304,13 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
       if (def.webhookSigning !== 'vendor' && def.webhookSecret) {
         await verifyWebhookUrl(request.url, provider, def.webhookSecret);
       }
-      return def.parseWebhook(request);
+      const context = webhookContext(request.url);
+      const job = await def.parseWebhook(request, context);
+      const filled: Partial<Job> = {};
+      if (job.action === undefined && context.action) filled.action = context.action;
+      if (job.parentId === undefined && context.parentId) filled.parentId = context.parentId;
+      if (job.ref === undefined && context.ref !== undefined) filled.ref = context.ref;
+      return { ...job, ...filled };
     },
   };
   return client;

@@ -92,6 +92,8 @@ export {
   timingSafeEqual,
   verifyWebhookUrl,
   WEBHOOK_PARAMS,
+  type WebhookContext,
+  webhookContext,
   webhookJson,
   webhookProvider,
   webhookRequestFromFetch,

@@ -1,9 +1,49 @@
+import { type ActionId, isActionId } from './actions.js';
 import { InvalidRequestError, WebhookVerificationError } from './errors.js';
-import type { ProviderName } from './job.js';
+import type { Operation, ProviderName } from './job.js';
 import type { WebhookRequest } from './types.js';
 
 /** Query parameters mjgate adds to the callback URLs it hands to vendors. */
-export const WEBHOOK_PARAMS = { provider: 'mjgate_provider', nonce: 'mjgate_nonce', signature: 'mjgate_sig' } as const;
+export const WEBHOOK_PARAMS = {
+  provider: 'mjgate_provider',
+  nonce: 'mjgate_nonce',
+  signature: 'mjgate_sig',
+  operation: 'mjgate_op',
+  action: 'mjgate_action',
+  parentId: 'mjgate_parent',
+  ref: 'mjgate_ref',
+} as const;
+
+/**
+ * What a submission knew that a vendor's callback body may not repeat: carried in the callback URL
+ * (and covered by its signature), so a callback maps to the same `Job` as polling.
+ */
+export interface WebhookContext {
+  operation?: Operation;
+  action?: ActionId;
+  /** The full neutral id of the job acted on. */
+  parentId?: string;
+  ref?: string;
+}
+
+const CONTEXT_KEYS = ['operation', 'action', 'parentId', 'ref'] as const;
+const OPERATIONS: ReadonlySet<string> = new Set([
+  'imagine',
+  'action',
+  'describe',
+  'blend',
+  'faceswap',
+  'video',
+  'shorten',
+  'seed',
+]);
+
+/** What the signature covers: the vendor, the nonce and every context value, in a fixed order. */
+function signedText(provider: ProviderName, nonce: string, params: URLSearchParams): string {
+  return [provider, nonce, ...CONTEXT_KEYS.map((k) => encodeURIComponent(params.get(WEBHOOK_PARAMS[k]) ?? ''))].join(
+    '.',
+  );
+}
 
 const encoder = new TextEncoder();
 
@@ -38,30 +78,64 @@ function randomNonce(): string {
 }
 
 /**
- * Tags a callback URL with the vendor it is for and, when `secret` is given, signs it: a random
- * nonce and `HMAC-SHA256(secret, provider + '.' + nonce)` go in the query. Only the query is signed,
- * so the URL still verifies behind proxies that rewrite host or path.
+ * Tags a callback URL with the vendor it is for and the submission's {@link WebhookContext} and, when
+ * `secret` is given, signs it: a random nonce and `HMAC-SHA256(secret, provider.nonce.context…)` go
+ * in the query. Only the query is signed, so the URL still verifies behind proxies that rewrite host
+ * or path; the context is signed too, so nobody can re-label a callback without the secret.
  */
-export async function signWebhookUrl(url: string, provider: ProviderName, secret?: string): Promise<string> {
+export async function signWebhookUrl(
+  url: string,
+  provider: ProviderName,
+  secret?: string,
+  context: WebhookContext = {},
+): Promise<string> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new InvalidRequestError(`webhookUrl must be an absolute URL; got ${JSON.stringify(url)}.`, { provider });
   }
-  parsed.searchParams.set(WEBHOOK_PARAMS.provider, provider);
+  const params = parsed.searchParams;
+  params.set(WEBHOOK_PARAMS.provider, provider);
+  for (const key of CONTEXT_KEYS) {
+    const value = context[key];
+    if (value !== undefined) params.set(WEBHOOK_PARAMS[key], value);
+    else params.delete(WEBHOOK_PARAMS[key]);
+  }
+  params.delete(WEBHOOK_PARAMS.nonce);
+  params.delete(WEBHOOK_PARAMS.signature);
   if (secret) {
     const nonce = randomNonce();
-    parsed.searchParams.set(WEBHOOK_PARAMS.nonce, nonce);
-    parsed.searchParams.set(WEBHOOK_PARAMS.signature, await hmacSha256(secret, `${provider}.${nonce}`));
+    params.set(WEBHOOK_PARAMS.nonce, nonce);
+    params.set(WEBHOOK_PARAMS.signature, await hmacSha256(secret, signedText(provider, nonce, params)));
   }
   return parsed.toString();
 }
 
 /** The vendor a callback URL was handed out for, if mjgate tagged it. */
 export function webhookProvider(url: string): ProviderName | undefined {
+  return queryOf(url)?.get(WEBHOOK_PARAMS.provider) ?? undefined;
+}
+
+/** The {@link WebhookContext} mjgate put in a callback URL; unknown operations and actions are dropped. */
+export function webhookContext(url: string): WebhookContext {
+  const params = queryOf(url);
+  if (!params) return {};
+  const operation = params.get(WEBHOOK_PARAMS.operation);
+  const action = params.get(WEBHOOK_PARAMS.action);
+  const context: WebhookContext = {};
+  if (operation && OPERATIONS.has(operation)) context.operation = operation as Operation;
+  if (isActionId(action)) context.action = action;
+  const parentId = params.get(WEBHOOK_PARAMS.parentId);
+  if (parentId) context.parentId = parentId;
+  const ref = params.get(WEBHOOK_PARAMS.ref);
+  if (ref !== null) context.ref = ref;
+  return context;
+}
+
+function queryOf(url: string): URLSearchParams | undefined {
   try {
-    return new URL(url, 'http://localhost').searchParams.get(WEBHOOK_PARAMS.provider) ?? undefined;
+    return new URL(url, 'http://localhost').searchParams;
   } catch {
     return undefined;
   }
@@ -69,7 +143,7 @@ export function webhookProvider(url: string): ProviderName | undefined {
 
 /** Throws `WebhookVerificationError` unless `url` carries a valid mjgate signature for `provider`. */
 export async function verifyWebhookUrl(url: string, provider: ProviderName, secret: string): Promise<void> {
-  const params = new URL(url, 'http://localhost').searchParams;
+  const params = queryOf(url) ?? new URLSearchParams();
   const nonce = params.get(WEBHOOK_PARAMS.nonce);
   const signature = params.get(WEBHOOK_PARAMS.signature);
   const tagged = params.get(WEBHOOK_PARAMS.provider);
@@ -79,13 +153,11 @@ export async function verifyWebhookUrl(url: string, provider: ProviderName, secr
       { provider },
     );
   }
-  const expected = await hmacSha256(secret, `${provider}.${nonce}`);
+  const expected = await hmacSha256(secret, signedText(provider, nonce, params));
   if (!timingSafeEqual(signature, expected)) {
     throw new WebhookVerificationError(
-      `The ${provider} callback's signature does not match webhookSecret. Reject it.`,
-      {
-        provider,
-      },
+      `The ${provider} callback's signature does not match webhookSecret (or its URL was altered). Reject it.`,
+      { provider },
     );
   }
 }

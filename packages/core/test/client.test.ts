@@ -146,3 +146,19 @@ describe('video', () => {
     expect(extend.job?.videoUrls).toEqual(first.videoUrls);
   });
 });
+
+describe('webhook context', () => {
+  it('each submission puts its context in the callback URL, and a callback gets it back on the job', async () => {
+    const mj = createMockProvider({ steps: 1, webhookSecret: 'whsec_ctx_123456' });
+    const grid = await mj.run({ prompt: 'p' });
+    await mj.act(grid, 'upscale-3', { webhookUrl: 'https://app.example/h', ref: 'r-1' });
+    const sent = (mj.calls.findLast((c) => c.method === 'act')!.args[2] as { webhookUrl: string }).webhookUrl;
+    const query = new URL(sent).searchParams;
+    expect(Object.fromEntries([...query].filter(([k]) => /op|action|parent|ref/.test(k)))).toEqual({
+      mjgate_op: 'action',
+      mjgate_action: 'upscale-3',
+      mjgate_parent: grid.id,
+      mjgate_ref: 'r-1',
+    });
+  });
+});

@@ -5,6 +5,7 @@ import {
   timingSafeEqual,
   verifyWebhookUrl,
   WebhookVerificationError,
+  webhookContext,
   webhookProvider,
   webhookRequestFromFetch,
 } from '../src/index.js';
@@ -67,5 +68,28 @@ describe('helpers', () => {
     const w = await webhookRequestFromFetch(req);
     expect(w).toMatchObject({ url: 'https://app.example/h?x=1', body: '{"a":1}' });
     expect(headerValue(w.headers, 'x-k')).toBe('v');
+  });
+});
+
+describe('job context in the callback URL', () => {
+  it('round-trips operation, action, parent and ref, and the signature covers them', async () => {
+    const context = { operation: 'action', action: 'upscale-2', parentId: 'acedata:t-1', ref: 'order 7/8' } as const;
+    const url = await signWebhookUrl('https://app.example/h', 'acedata', SECRET, context);
+    expect(webhookContext(url)).toEqual(context);
+    await expect(verifyWebhookUrl(url, 'acedata', SECRET)).resolves.toBeUndefined();
+    for (const [param, value] of [
+      ['mjgate_action', 'upscale-4'],
+      ['mjgate_parent', 'acedata:t-2'],
+      ['mjgate_ref', 'order 9'],
+      ['mjgate_op', 'imagine'],
+    ] as const) {
+      const relabelled = new URL(url);
+      relabelled.searchParams.set(param, value);
+      await expect(verifyWebhookUrl(relabelled.toString(), 'acedata', SECRET), param).rejects.toThrow(/altered/);
+    }
+  });
+
+  it('drops values that are not an operation or a canonical action', () => {
+    expect(webhookContext('https://a.example/h?mjgate_op=hack&mjgate_action=U9&mjgate_ref=')).toEqual({ ref: '' });
   });
 });

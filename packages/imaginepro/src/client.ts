@@ -20,10 +20,12 @@ import {
   Pacer,
   type ProviderDefinition,
   type ProviderOptions,
+  parseJobId,
   type RequestSpec,
   ResponseValidationError,
   resolveApiKey,
   validateInput,
+  type WebhookContext,
   WebhookVerificationError,
   webhookJson,
 } from '@mjgate/core';
@@ -68,9 +70,6 @@ export const IMAGINEPRO_API_KEY_ENV = 'IMAGINEPRO_API_KEY';
  * endpoint.
  */
 export const IMAGINEPRO_PACE = { submit: 3_000, read: 100 } as const;
-
-/** Query parameter naming the job kind on callback URLs the client hands out (see `encodeJobId`). */
-const KIND_PARAM = 'mjgate_op';
 
 /** A freshly created id may not be readable yet (§3.2): a "not found" this soon after creation means "queued". */
 const FRESH_MS = 15_000;
@@ -326,7 +325,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     },
 
     async describe(input, callOptions) {
-      const body = { url: input.imageUrl, ...baseParams(tagged(input, 'describe'), {}) };
+      const body = { url: input.imageUrl, ...baseParams(input, {}) };
       return submit('/api/v1/nova/describe', body, callOptions, {
         kind: 'describe',
         operation: 'describe',
@@ -356,7 +355,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     },
 
     async faceSwap(input, callOptions) {
-      const body = { source: input.sourceUrl, target: input.targetUrl, ...baseParams(tagged(input, 'faceswap'), {}) };
+      const body = { source: input.sourceUrl, target: input.targetUrl, ...baseParams(input, {}) };
       return submit('/api/v1/nova/faceswap', body, callOptions, {
         kind: 'faceswap',
         operation: 'faceswap',
@@ -366,7 +365,6 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
 
     async video(input, callOptions) {
       const extra = vendorOptions(input.providerOptions, 'video');
-      const hooked = tagged(input, 'video');
       if (input.extend) {
         for (const field of ['imageUrl', 'endImageUrl', 'prompt', 'motion'] as const) {
           if (input[field] !== undefined) {
@@ -379,7 +377,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
         const { messageId } = decodeJobId(input.extend.providerJobId);
         const body: Record<string, unknown> = { messageId, index: input.index ?? 0 };
         if (extra.animateMode !== undefined) body.animateMode = extra.animateMode;
-        return submit('/api/v1/video/mj/extend', { ...body, ...baseParams(hooked, extra) }, callOptions, {
+        return submit('/api/v1/video/mj/extend', { ...body, ...baseParams(input, extra) }, callOptions, {
           kind: 'video',
           operation: 'video',
           // The parent is a video job whatever id form the caller used, as polling will report it.
@@ -402,7 +400,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
       if (prompt) body.prompt = prompt;
       body.startFrameUrl = input.imageUrl;
       if (input.endImageUrl) body.endFrameUrl = input.endImageUrl;
-      return submit('/api/v1/video/mj/generate', { ...body, ...baseParams(hooked, extra) }, callOptions, {
+      return submit('/api/v1/video/mj/generate', { ...body, ...baseParams(input, extra) }, callOptions, {
         kind: 'video',
         operation: 'video',
         prompt: prompt || undefined,
@@ -455,7 +453,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
       return account;
     },
 
-    async parseWebhook(request) {
+    async parseWebhook(request, context) {
       const body = webhookJson(request, PROVIDER);
       const parsed = v.safeParse(messageSchema, body);
       if (!parsed.success) {
@@ -469,9 +467,16 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
           provider: PROVIDER,
         });
       }
-      const tag = new URL(request.url, 'http://localhost').searchParams.get(KIND_PARAM);
-      const kind = isJobKind(tag) ? tag : inferKind(message);
-      return toJob(message, encodeJobId(kind, message.messageId));
+      const kind = kindOf(context, message);
+      const job = toJob(message, encodeJobId(kind, message.messageId));
+      // An extended video's parent is a video job, as `video` and polling report it, whatever id form the caller used.
+      if (kind === 'video' && job.parentId === undefined && context.parentId) {
+        const parent = parseJobId(context.parentId);
+        if (parent?.provider === PROVIDER) {
+          job.parentId = `${PROVIDER}:${encodeJobId('video', decodeJobId(parent.providerJobId).messageId)}`;
+        }
+      }
+      return job;
     },
   };
 
@@ -561,14 +566,12 @@ function baseParams(
 }
 
 /**
- * Adds the job kind to a callback URL core has already signed (only the nonce is signed, so the
- * signature stays valid), so `parseWebhook` gives the job the same id as polling does.
+ * The id kind of a callback's job: from the operation core put in the callback URL (so the job gets
+ * the same id as polling), else, for a callback to a URL mjgate did not hand out, from its fields.
  */
-function tagged<T extends { webhookUrl?: string }>(input: T, kind: JobKind): T {
-  if (!input.webhookUrl) return input;
-  const url = new URL(input.webhookUrl);
-  url.searchParams.set(KIND_PARAM, kind);
-  return { ...input, webhookUrl: url.toString() };
+function kindOf(context: WebhookContext, message: ImagineProMessage): JobKind | undefined {
+  if (context.operation) return isJobKind(context.operation) ? context.operation : undefined;
+  return inferKind(message);
 }
 
 function misplaced(field: string, action: ActionId, why: string): InvalidRequestError {

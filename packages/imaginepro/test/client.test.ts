@@ -26,6 +26,34 @@ import { BASE, client, expectCall, jobFrom, KEY, MID } from './helpers.js';
 beforeEach(() => {
   nock.disableNetConnect();
 });
+/**
+ * Checks the `webhookOverride` of a sent body: the caller's URL, `mjgate_provider`, the submission's
+ * context params and, when signed, a nonce and signature. Returns the body with the override
+ * replaced by `<hook>`, so the rest can be pinned byte for byte.
+ */
+function checkHook(
+  sent: string | undefined,
+  callerUrl: string,
+  context: Record<string, string>,
+  { signed = false } = {},
+): string {
+  const body = JSON.parse(sent ?? '{}') as Record<string, unknown>;
+  const hook = new URL(body.webhookOverride as string);
+  const caller = new URL(callerUrl);
+  expect(hook.origin + hook.pathname).toBe(caller.origin + caller.pathname);
+  const params = Object.fromEntries(hook.searchParams);
+  const { mjgate_nonce: nonce, mjgate_sig: sig, ...rest } = params;
+  expect(rest).toEqual({ ...Object.fromEntries(caller.searchParams), mjgate_provider: 'imaginepro', ...context });
+  if (signed) {
+    expect(nonce).toBeTruthy();
+    expect(sig).toMatch(/^[\w-]{20,}$/);
+  } else {
+    expect(nonce).toBeUndefined();
+    expect(sig).toBeUndefined();
+  }
+  return JSON.stringify({ ...body, webhookOverride: '<hook>' });
+}
+
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllEnvs();
@@ -79,8 +107,8 @@ describe('imagine', () => {
       webhookUrl: 'https://hooks.example/ip',
       providerOptions: { timeout: 600 },
     });
-    expect(seen.body).toBe(
-      '{"prompt":"https://img.example/cat.png a cat on grass --ar 16:9 --relax","ref":"order-7","webhookOverride":"https://hooks.example/ip?mjgate_provider=imaginepro","timeout":600}',
+    expect(checkHook(seen.body, 'https://hooks.example/ip', { mjgate_op: 'imagine', mjgate_ref: 'order-7' })).toBe(
+      '{"prompt":"https://img.example/cat.png a cat on grass --ar 16:9 --relax","ref":"order-7","webhookOverride":"<hook>","timeout":600}',
     );
     expect(seen.headers?.get('authorization')).toBe(`Bearer ${KEY}`);
     expect(seen.headers?.get('content-type')).toMatch(/application\/json/);
@@ -323,15 +351,21 @@ describe('act: POST /api/v1/nova/button', () => {
 
   it('vary-region: a data URL mask goes as bare base64, with the region prompt, ref and webhook', async () => {
     const seen = expectCall('post', '/api/v1/nova/button', created);
-    await client().act(parentWithEveryButton(), 'vary-region', {
+    await client({ webhookSecret: 'whsec-imaginepro-test-secret' }).act(parentWithEveryButton(), 'vary-region', {
       mask: 'data:image/png;base64,iVBORw0KGgo=',
       prompt: 'a hat',
       ref: 'r',
-      webhookUrl: 'https://hooks.example/ip',
+      webhookUrl: 'https://hooks.example/ip?app=1',
       providerOptions: { timeout: 300 },
     });
-    expect(seen.body).toBe(
-      '{"messageId":"m-1","button":"Vary (Region)","mask":"iVBORw0KGgo=","prompt":"a hat","ref":"r","webhookOverride":"https://hooks.example/ip?mjgate_provider=imaginepro","timeout":300}',
+    const context = {
+      mjgate_op: 'action',
+      mjgate_action: 'vary-region',
+      mjgate_parent: 'imaginepro:m-1',
+      mjgate_ref: 'r',
+    };
+    expect(checkHook(seen.body, 'https://hooks.example/ip?app=1', context, { signed: true })).toBe(
+      '{"messageId":"m-1","button":"Vary (Region)","mask":"iVBORw0KGgo=","prompt":"a hat","ref":"r","webhookOverride":"<hook>","timeout":300}',
     );
   });
 
@@ -450,8 +484,8 @@ describe('describe, blend, faceSwap, video', () => {
     const mj = client();
     const urls = ['https://img.example/a.png', 'https://img.example/b.png'];
     const job = await mj.blend({ imageUrls: urls, dimensions: 'square', webhookUrl: 'https://hooks.example/b' });
-    expect(seen.body).toBe(
-      '{"urls":["https://img.example/a.png","https://img.example/b.png"],"webhookOverride":"https://hooks.example/b?mjgate_provider=imaginepro"}',
+    expect(checkHook(seen.body, 'https://hooks.example/b', { mjgate_op: 'blend' })).toBe(
+      '{"urls":["https://img.example/a.png","https://img.example/b.png"],"webhookOverride":"<hook>"}',
     );
     expect(job).toMatchObject({ id: `imaginepro:${MID}`, operation: 'blend' });
     await expect(mj.blend({ imageUrls: urls, dimensions: 'portrait' })).rejects.toThrow(/no dimensions option/);
@@ -522,11 +556,10 @@ describe('describe, blend, faceSwap, video', () => {
     ).rejects.toThrow(/animateMode/);
   });
 
-  it('a webhook for a video job is tagged so the callback maps to the same id as polling', async () => {
+  it("a video job's webhook URL carries core's operation, untouched, so the callback maps to the same id", async () => {
     const seen = expectCall('post', '/api/v1/video/mj/generate', created);
     await client().video({ imageUrl: 'https://img.example/a.png', webhookUrl: 'https://hooks.example/v' });
-    const hook = new URL(JSON.parse(seen.body ?? '{}').webhookOverride);
-    expect(hook.searchParams.get('mjgate_op')).toBe('video');
+    checkHook(seen.body, 'https://hooks.example/v', { mjgate_op: 'video' });
   });
 });
 

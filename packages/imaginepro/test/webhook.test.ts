@@ -5,7 +5,7 @@ import created from './fixtures/created.json' with { type: 'json' };
 import doneButton from './fixtures/message-done-button.json' with { type: 'json' };
 import failed from './fixtures/message-failed.json' with { type: 'json' };
 import videoDone from './fixtures/video-done.json' with { type: 'json' };
-import { client, expectCall, MID } from './helpers.js';
+import { client, expectCall, jobFrom, MID } from './helpers.js';
 
 const SECRET = 'whsec-imaginepro-test-secret';
 
@@ -50,6 +50,55 @@ describe('parseWebhook', () => {
     expect(fromHook).toMatchObject({ id: `imaginepro:${MID}`, status: 'succeeded', ref: 'order-1' });
   });
 
+  it('an action callback reaching a fresh client verifies and maps to the same Job as polling', async () => {
+    const parent = jobFrom({ status: 'DONE', prompt: 'a red fox', buttons: ['U1', 'U2', 'U3', 'U4'] }, 'grid-1');
+    const mj = client({ webhookSecret: SECRET, poll: { intervalMs: 1 } });
+    const seen = expectCall('post', '/api/v1/nova/button', created);
+    const job = await mj.act(parent, 'upscale-2', { webhookUrl: 'https://app.example/hooks/mj', ref: 'order-9' });
+    const url = JSON.parse(seen.body ?? '{}').webhookOverride as string;
+    expect(job).toMatchObject({ action: 'upscale-2', parentId: 'imaginepro:grid-1', ref: 'order-9' });
+
+    const payload = { ...doneButton, messageId: MID, originatingMessageId: 'grid-1', ref: '' };
+    // A fresh client, as on a server that never saw the submission: only the URL says what the job was.
+    const fromHook = await client({ webhookSecret: SECRET }).parseWebhook(post(url, payload));
+    expectCall('get', `/api/v1/message/fetch/${MID}`, payload);
+    const fromPoll = await mj.wait(job);
+    expect(fromHook).toEqual(fromPoll);
+    expect(fromHook).toMatchObject({
+      id: `imaginepro:${MID}`,
+      operation: 'action',
+      action: 'upscale-2',
+      parentId: 'imaginepro:grid-1',
+      ref: 'order-9',
+      status: 'succeeded',
+    });
+  });
+
+  it('rejects a callback whose context was altered after signing', async () => {
+    const mj = client({ webhookSecret: SECRET });
+    const parent = jobFrom({ status: 'DONE', buttons: ['U1', 'U2', 'U3', 'U4'] }, 'grid-1');
+    const seen = expectCall('post', '/api/v1/nova/button', created);
+    await mj.act(parent, 'upscale-2', { webhookUrl: 'https://app.example/hooks/mj', ref: 'order-9' });
+    const url = JSON.parse(seen.body ?? '{}').webhookOverride as string;
+    const body = { ...doneButton, messageId: MID, originatingMessageId: 'grid-1' };
+    await expect(client({ webhookSecret: SECRET }).parseWebhook(post(url, body))).resolves.toMatchObject({
+      action: 'upscale-2',
+    });
+    const alterations: [string, string][] = [
+      ['mjgate_action', 'upscale-3'],
+      ['mjgate_parent', 'imaginepro:other'],
+      ['mjgate_ref', 'order-10'],
+      ['mjgate_op', 'video'],
+    ];
+    for (const [name, value] of alterations) {
+      const altered = new URL(url);
+      altered.searchParams.set(name, value);
+      await expect(client({ webhookSecret: SECRET }).parseWebhook(post(altered.toString(), body))).rejects.toThrow(
+        /does not match webhookSecret/,
+      );
+    }
+  });
+
   it('rejects a callback without a valid signature when webhookSecret is set', async () => {
     const mj = client({ webhookSecret: SECRET });
     const body = { ...doneButton, messageId: MID };
@@ -82,6 +131,21 @@ describe('parseWebhook', () => {
 
     const untagged = await client().parseWebhook(post('https://app.example/hooks/mj', videoDone));
     expect(untagged.id).toBe(`imaginepro:video.${videoDone.messageId}`);
+  });
+
+  it("an extended video's callback names its parent as the video job, whatever id form the caller used", async () => {
+    const mj = client({ webhookSecret: SECRET });
+    const seen = expectCall('post', '/api/v1/video/mj/extend', created);
+    const job = await mj.video({ extend: 'imaginepro:first-video', webhookUrl: 'https://app.example/hooks/mj' });
+    const url = JSON.parse(seen.body ?? '{}').webhookOverride as string;
+    const running = { messageId: MID, status: 'PROCESSING', progress: '10' };
+    const fromHook = await client({ webhookSecret: SECRET }).parseWebhook(post(url, running));
+    expect(fromHook).toMatchObject({
+      id: `imaginepro:video.${MID}`,
+      operation: 'video',
+      parentId: 'imaginepro:video.first-video',
+    });
+    expect(fromHook.parentId).toBe(job.parentId);
   });
 
   it('a describe callback keeps its describe id', async () => {
