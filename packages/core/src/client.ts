@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
 import { Batcher } from './batch.js';
 import { InvalidRequestError, NotFoundError, UnsupportedError } from './errors.js';
-import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
+import { formatJobId, isOperation, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import {
   actionInputSchema,
   blendInputSchema,
@@ -326,17 +326,3 @@ const OPERATION_NAMES: Record<string, string> = {
   shorten: 'shorten',
   seed: 'seed lookups',
 };
-
-const OPERATIONS: ReadonlySet<string> = new Set([
-  'imagine',
-  'action',
-  'describe',
-  'blend',
-  'faceswap',
-  'video',
-  'shorten',
-  'seed',
-]);
-function isOperation(value: string): value is Operation {
-  return OPERATIONS.has(value);
-}

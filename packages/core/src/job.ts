@@ -6,8 +6,18 @@ export type ProviderName = 'imaginepro' | 'acedata' | 'apiframe' | (string & {})
 /** Where a job is. `succeeded`, `failed` and `cancelled` are terminal. */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
+/** Every kind of request that creates a job. */
+export const OPERATIONS = ['imagine', 'action', 'describe', 'blend', 'faceswap', 'video', 'shorten', 'seed'] as const;
+
 /** What kind of request created a job. */
-export type Operation = 'imagine' | 'action' | 'describe' | 'blend' | 'faceswap' | 'video' | 'shorten' | 'seed';
+export type Operation = (typeof OPERATIONS)[number];
+
+const operationSet: ReadonlySet<string> = new Set(OPERATIONS);
+
+/** True when `value` is one of {@link OPERATIONS}. */
+export function isOperation(value: unknown): value is Operation {
+  return typeof value === 'string' && operationSet.has(value);
+}
 
 /** One result image. */
 export interface JobImage {

@@ -6,7 +6,7 @@
 import { ACTION_IDS, type ActionId, GRID_ACTIONS, UPSCALED_ACTIONS } from './actions.js';
 import { createClient, type ProviderDefinition } from './client.js';
 import { ContentPolicyError, type MjGateError, NotFoundError } from './errors.js';
-import { emptyJob, type Job, type Operation, type ProviderName } from './job.js';
+import { emptyJob, type Job, OPERATIONS, type Operation, type ProviderName } from './job.js';
 import type { Account, MidjourneyClient, WebhookRequest } from './types.js';
 import { webhookJson } from './webhook.js';
 
@@ -138,7 +138,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const def: ProviderDefinition = {
     provider,
     capabilities: {
-      operations: ['imagine', 'action', 'describe', 'blend', 'faceswap', 'video', 'shorten', 'seed'],
+      operations: OPERATIONS,
       actions: ACTION_IDS,
       batchGet: options.batch ?? true,
       webhooks: true,

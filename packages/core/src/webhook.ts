@@ -1,6 +1,6 @@
 import { type ActionId, isActionId } from './actions.js';
 import { InvalidRequestError, WebhookVerificationError } from './errors.js';
-import type { Operation, ProviderName } from './job.js';
+import { isOperation, type Operation, type ProviderName } from './job.js';
 import type { WebhookRequest } from './types.js';
 
 /** Query parameters mjgate adds to the callback URLs it hands to vendors. */
@@ -27,16 +27,6 @@ export interface WebhookContext {
 }
 
 const CONTEXT_KEYS = ['operation', 'action', 'parentId', 'ref'] as const;
-const OPERATIONS: ReadonlySet<string> = new Set([
-  'imagine',
-  'action',
-  'describe',
-  'blend',
-  'faceswap',
-  'video',
-  'shorten',
-  'seed',
-]);
 
 /** What the signature covers: the vendor, the nonce and every context value, in a fixed order. */
 function signedText(provider: ProviderName, nonce: string, params: URLSearchParams): string {
@@ -124,7 +114,7 @@ export function webhookContext(url: string): WebhookContext {
   const operation = params.get(WEBHOOK_PARAMS.operation);
   const action = params.get(WEBHOOK_PARAMS.action);
   const context: WebhookContext = {};
-  if (operation && OPERATIONS.has(operation)) context.operation = operation as Operation;
+  if (isOperation(operation)) context.operation = operation;
   if (isActionId(action)) context.action = action;
   const parentId = params.get(WEBHOOK_PARAMS.parentId);
   if (parentId) context.parentId = parentId;
