@@ -85,10 +85,14 @@ export function mergeJob(previous: Job | undefined, next: Job): Job {
   if (previous.id !== next.id) return next;
   if (isTerminal(previous.status)) {
     // A repeat of the same terminal state may carry more detail (e.g. a final webhook after a poll).
-    return next.status === previous.status ? fill(next, previous) : previous;
+    return next.status === previous.status ? keepProgress(fill(next, previous), previous) : previous;
   }
   if (rank[next.status] < rank[previous.status]) return previous;
-  const merged = fill(next, previous);
+  return keepProgress(fill(next, previous), previous);
+}
+
+/** Progress never goes backwards, nor back to unknown. */
+function keepProgress(merged: Job, previous: Job): Job {
   if (previous.progress !== null && (merged.progress === null || merged.progress < previous.progress)) {
     merged.progress = previous.progress;
   }

@@ -105,7 +105,11 @@ function clampRetry(ms: number): number {
 
 /** Reads a vendor's message out of the common error body shapes. */
 export function vendorMessage(body: unknown, fallback = ''): string {
-  if (typeof body === 'string') return body.slice(0, 500);
+  if (typeof body === 'string')
+    return body
+      .slice(0, 500)
+      .trim()
+      .replace(/[.\s]+$/, '');
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
@@ -119,7 +123,8 @@ export function vendorMessage(body: unknown, fallback = ''): string {
       typeof b.error === 'string' ? b.error : undefined,
       typeof b.detail === 'string' ? b.detail : undefined,
     ];
-    for (const c of candidates) if (typeof c === 'string' && c.trim()) return c.trim();
+    // Trailing periods go: our messages put their own punctuation after the vendor's words.
+    for (const c of candidates) if (typeof c === 'string' && c.trim()) return c.trim().replace(/[.\s]+$/, '');
   }
   return fallback;
 }
@@ -157,7 +162,18 @@ export function httpError(failure: HttpFailure, message = vendorMessage(failure.
   }
 }
 
-const REFUSED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Network failures before a connection existed, so nothing was sent: safe to retry a submission,
+ * and to re-route it. `UND_ERR_CONNECT_TIMEOUT` is undici giving up on the TCP/TLS handshake.
+ */
+const REFUSED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The `code` of a network error, looked up along its `cause` chain. */
 function networkCode(error: unknown): string | undefined {
@@ -236,8 +252,11 @@ export class HttpTransport {
     opts: { status: number; requestId?: string; cause?: unknown },
   ): MjGateError {
     const submit = spec.kind === 'submit';
+    // `what` quotes the vendor's body, which may echo a credential back.
     return new ResponseValidationError(
-      `${this.provider} answered ${spec.method} ${spec.path} with ${what}.${submit ? ` ${AMBIGUOUS}` : ''}`,
+      this.#redact(
+        `${this.provider} answered ${spec.method} ${spec.path} with ${what}.${submit ? ` ${AMBIGUOUS}` : ''}`,
+      ),
       { provider: this.provider, ...opts, retryable: !submit, mayHaveCreatedJob: submit },
     );
   }
@@ -379,9 +398,11 @@ export class HttpTransport {
         timeout.clear();
       }
     }
+    // The error body is bounded by the same per-call limit: a vendor that sends the status line and
+    // then stalls must not hang the call. Past the limit the status alone decides the error.
+    const text = await readText(response, signal).catch(() => '');
     timeout.clear();
-
-    const text = await response.text().catch(() => '');
+    if (options.signal?.aborted) throw options.signal.reason;
     let body: unknown = text;
     try {
       body = JSON.parse(text);

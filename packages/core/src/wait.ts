@@ -1,4 +1,4 @@
-import { JobFailedError, JobTimeoutError, MjGateError, RateLimitError } from './errors.js';
+import { JobFailedError, JobTimeoutError, MjGateError, TimeoutError } from './errors.js';
 import { isTerminal, type Job, mergeJob } from './job.js';
 import { sleep, timeoutSignal } from './sleep.js';
 import type { WaitOptions } from './types.js';
@@ -51,6 +51,10 @@ export async function* watchJob(
   let last = initial;
   let shown: string | undefined;
   let interval = first;
+  // A one-off wait the vendor asked for (`Retry-After` on a 429 or 503), honoured even past the cap.
+  let pause = 0;
+  // Why the latest poll failed, so a deadline reached without any status can say why.
+  let lastError: MjGateError | undefined;
   let firstPoll = true;
 
   const emit = (job: Job): boolean => {
@@ -73,9 +77,10 @@ export async function* watchJob(
   while (true) {
     if (signal?.aborted) throw signal.reason;
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw timedOut(last, timeoutMs);
-    if (!firstPoll) await sleep(Math.min(interval, remaining), signal);
+    if (remaining <= 0) throw timedOut(last, timeoutMs, lastError);
+    if (!firstPoll) await sleep(Math.min(Math.max(interval, pause), remaining), signal);
     firstPoll = false;
+    pause = 0;
 
     const limit = timeoutSignal(Math.max(1, deadline - Date.now()));
     const pollSignal = signal ? AbortSignal.any([signal, limit.signal]) : limit.signal;
@@ -84,10 +89,13 @@ export async function* watchJob(
       job = await check(pollSignal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (limit.signal.aborted) throw timedOut(last, timeoutMs);
+      if (limit.signal.aborted) throw timedOut(last, timeoutMs, lastError);
       if (!MjGateError.isInstance(error) || !error.retryable) throw error;
-      const retryAfter = error instanceof RateLimitError ? error.retryAfterMs : undefined;
-      interval = Math.min(cap, Math.max(interval * GROWTH, retryAfter ?? 0));
+      lastError = error;
+      // The transport puts the vendor's `Retry-After` on any retryable error (a 503 may carry one too).
+      const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      interval = Math.min(cap, interval * GROWTH);
+      pause = typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? retryAfter : 0;
       continue;
     } finally {
       limit.clear();
@@ -101,16 +109,24 @@ export async function* watchJob(
   }
 }
 
-function timedOut(last: Job | undefined, timeoutMs: number): Error {
-  if (!last) return new MjGateError('job_timeout', `No status was read within ${timeoutMs} ms.`, { retryable: true });
-  return new JobTimeoutError(last, timeoutMs);
+/**
+ * `JobTimeoutError` carrying the last job; when not one status was read (the vendor kept failing),
+ * there is no job to carry, so it is a `TimeoutError` saying why the polls failed.
+ */
+function timedOut(last: Job | undefined, timeoutMs: number, lastError: MjGateError | undefined): Error {
+  if (last) return new JobTimeoutError(last, timeoutMs);
+  const why = lastError ? ` The last check failed: ${lastError.message}` : '';
+  return new TimeoutError(
+    `No status of the job could be read within ${timeoutMs} ms.${why} The job may still finish: wait on its id again later.`,
+    { provider: lastError?.provider, cause: lastError, retryable: true },
+  );
 }
 
 /** Drains a watch: resolves with the `succeeded` job, throws `JobFailedError` for `failed`/`cancelled`. */
 export async function waitFor(watch: AsyncIterable<Job>): Promise<Job> {
   let last: Job | undefined;
   for await (const job of watch) last = job;
-  if (!last) throw new MjGateError('job_timeout', 'The watch ended before any status was read.');
+  if (!last) throw new TimeoutError('The watch ended before any status was read. Wait on the job again.');
   if (last.status !== 'succeeded') throw new JobFailedError(last);
   return last;
 }

@@ -1,7 +1,15 @@
 import nock from 'nock';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, emptyJob, HttpTransport, type Job, NotFoundError } from '../src/index.js';
+import {
+  Batcher,
+  createClient,
+  emptyJob,
+  HttpTransport,
+  type Job,
+  NotFoundError,
+  ProviderError,
+} from '../src/index.js';
 
 const BASE = 'https://batch.test';
 
@@ -89,6 +97,53 @@ describe('batched polling', () => {
     const [a, b] = await Promise.allSettled([client.wait('batchy:a'), client.wait('batchy:b')]);
     expect(a).toMatchObject({ status: 'fulfilled' });
     expect(b.status === 'rejected' && b.reason).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Batcher', () => {
+  const running = (id: string) =>
+    emptyJob({ provider: 'batchy', providerJobId: id, operation: 'imagine', status: 'running' });
+
+  it('a waiter that aborts before the batch goes out is left out of it; the others still get answers', async () => {
+    const asked: string[][] = [];
+    const batcher = new Batcher({
+      provider: 'batchy',
+      maxBatch: 20,
+      windowMs: 5,
+      fetchMany: async (ids) => {
+        asked.push(ids);
+        return ids.map(running);
+      },
+      fetchOne: async () => {
+        throw new Error('not used');
+      },
+    });
+    const controller = new AbortController();
+    const a = batcher.get('a');
+    const b = batcher.get('b', controller.signal);
+    const c = batcher.get('c');
+    controller.abort(new Error('gave up'));
+    await expect(b).rejects.toThrow('gave up');
+    await expect(Promise.all([a, c])).resolves.toHaveLength(2);
+    expect(asked).toEqual([['a', 'c']]);
+  });
+
+  it('a failing batch request fails every waiter in it with that error', async () => {
+    const down = new ProviderError('batchy failed (503)');
+    const batcher = new Batcher({
+      provider: 'batchy',
+      maxBatch: 20,
+      windowMs: 1,
+      fetchMany: async () => {
+        throw down;
+      },
+      fetchOne: async (id) => running(id),
+    });
+    const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+    ]);
   });
 });
 

@@ -33,6 +33,14 @@ describe('mergeJob', () => {
     expect(merged.images).toHaveLength(1);
   });
 
+  it('a repeat of the same terminal state never loses or lowers its progress', () => {
+    // e.g. a final webhook without a percentage arriving after the poll that saw 100 %.
+    const merged = mergeJob(at('succeeded', 100), at('succeeded', null, { images: [{ url: 'https://x/1.png' }] }));
+    expect(merged.progress).toBe(100);
+    expect(merged.images).toHaveLength(1);
+    expect(mergeJob(at('failed', 60), at('failed', 0)).progress).toBe(60);
+  });
+
   it('a sequence of out-of-order observations is monotonic', () => {
     const seen = [10, 60, 30, 90, 20].map((p) => at('running', p));
     let job: Job | undefined;

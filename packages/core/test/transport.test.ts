@@ -157,6 +157,23 @@ describe('reads', () => {
   });
 });
 
+describe('error bodies', () => {
+  it('an error answer whose body stalls is still bounded by the per-call timeout', async () => {
+    const fetch: typeof globalThis.fetch = async () =>
+      new Response(new ReadableStream({ start() {} }), {
+        status: 503,
+        headers: { 'content-type': 'application/json' },
+      });
+    const started = Date.now();
+    const err = await transport({ maxRetries: 0, timeoutMs: 50, fetch })
+      .request({ method: 'GET', path: '/slow', kind: 'read', schema: ok })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }, 3_000);
+});
+
 describe('submissions', () => {
   it('is not retried after a connection reset once the body was sent, and says the job may exist', async () => {
     const calls = { n: 0 };
@@ -212,6 +229,27 @@ describe('submissions', () => {
     expect(refused).toBeInstanceOf(ProviderError);
     expect(refused.mayHaveCreatedJob).toBe(false);
     expect(refused.retryable).toBe(true);
+  });
+
+  it('is retried after a connect timeout: no connection, so nothing was sent', async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async () => {
+      if (++calls === 1) {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+        });
+      }
+      return Response.json({ ok: true });
+    };
+    const r = await transport({ fetch, backoff: { baseMs: 1, maxMs: 1 } }).request({
+      method: 'POST',
+      path: '/imagine',
+      body: {},
+      kind: 'submit',
+      schema: ok,
+    });
+    expect(r.data.ok).toBe(true);
+    expect(calls).toBe(2);
   });
 
   it('a timeout on a submission is ambiguous and not retried', async () => {
@@ -270,6 +308,21 @@ describe('credentials and logs', () => {
     await expect(
       transport().request({ method: 'GET', path: '//evil.test/x', kind: 'read', schema: ok }),
     ).rejects.toThrow(/outside/);
+  });
+
+  it('keeps the API key out of a malformed body quoted in a ResponseValidationError', async () => {
+    nock(BASE).get('/status').reply(200, `<html>proxy error for Bearer ${KEY}</html>`);
+    nock(BASE)
+      .get('/me')
+      .reply(200, { ok: `token ${KEY}` });
+    const t = transport({ maxRetries: 0 });
+    const notJson = await t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok }).catch((e) => e);
+    const wrongShape = await t.request({ method: 'GET', path: '/me', kind: 'read', schema: ok }).catch((e) => e);
+    for (const err of [notJson, wrongShape]) {
+      expect(err).toBeInstanceOf(ResponseValidationError);
+      expect(err.message).not.toContain(KEY);
+    }
+    expect(notJson.message).toContain('[redacted]');
   });
 
   it('keeps the API key out of every error message and log line', async () => {

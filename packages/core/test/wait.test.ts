@@ -6,6 +6,7 @@ import {
   JobTimeoutError,
   ProviderError,
   RateLimitError,
+  TimeoutError,
   waitFor,
   watchJob,
 } from '../src/index.js';
@@ -120,6 +121,35 @@ describe('wait', () => {
     expect(check).toHaveBeenCalledTimes(3);
     await vi.advanceTimersByTimeAsync(2_000);
     await expect(outcome).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('honours a Retry-After longer than the polling cap, on a 503 as on a 429', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const unavailable = Object.assign(new ProviderError('down for maintenance'), { retryAfterMs: 30_000 });
+    const check = script(job('running', 10), unavailable, job('running', 20), job('succeeded', 100));
+    const outcome = waitFor(watchJob(check, undefined, { pollIntervalMs: 1_000, maxPollIntervalMs: 5_000 }));
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(check).toHaveBeenCalledTimes(2);
+    // The vendor asked for 30 s: no poll before then, although the cap is 5 s.
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(check).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(check).toHaveBeenCalledTimes(3);
+    // Back to the adaptive interval afterwards, not stuck at 30 s.
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(outcome).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a deadline before any status was read is a TimeoutError saying why, never a JobTimeoutError without a job', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const check = script(new ProviderError('imaginepro failed (503): maintenance', { provider: 'imaginepro' }));
+    const outcome = waitFor(watchJob(check, undefined, { pollIntervalMs: 100, timeoutMs: 1_000 })).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(1_100);
+    const err = await outcome;
+    expect(JobTimeoutError.isInstance(err)).toBe(false);
+    expect(TimeoutError.isInstance(err)).toBe(true);
+    expect(err.message).toMatch(/No status of the job could be read within 1000 ms.*maintenance/);
+    expect(err.provider).toBe('imaginepro');
   });
 
   it('a non-retryable failure ends the wait', async () => {

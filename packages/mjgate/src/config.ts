@@ -26,7 +26,7 @@ export const PROVIDER_ENV: Record<BuiltinProvider, { apiKey: string; baseUrl: st
  * One vendor's entry in `providers`: its adapter's options, or a ready client (your own adapter,
  * or `createMockProvider()` from `@mjgate/core/testing` in tests).
  */
-export type ProviderEntry = ProviderOptions | MidjourneyClient;
+export type ProviderEntry = ProviderOptions | ImagineProOptions | AceDataOptions | ApiFrameOptions | MidjourneyClient;
 
 /** The `providers` map: each built-in vendor with its own adapter's options, or any vendor as a ready client. */
 export interface ProvidersConfig {
@@ -85,12 +85,39 @@ export function configFromEnv(): GatewayConfig {
     default: readEnv('MJGATE_PROVIDER'),
     fallback,
     webhookSecret: readEnv('MJGATE_WEBHOOK_SECRET'),
-    ...(timeout ? { timeoutMs: Number(timeout) } : {}),
+    ...(timeout ? { timeoutMs: envNumber('MJGATE_TIMEOUT_MS', timeout) } : {}),
   };
+}
+
+/** A positive number from the environment; a typo is a configuration error, not a NaN limit. */
+function envNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InvalidRequestError(
+      `${name} must be a number of milliseconds above 0 (e.g. 60000); got ${JSON.stringify(value)}. Fix or unset it.`,
+    );
+  }
+  return n;
+}
+
+/** The numeric settings, checked once at creation so a bad value never turns into a NaN timer. */
+function checkNumbers(config: GatewayConfig): void {
+  const bad = (setting: string, value: number, want: string) =>
+    new InvalidRequestError(`${setting} must be ${want}; got ${value}.`);
+  const { timeoutMs, maxRetries, cooldownMs, cooldownAfter } = config;
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
+    throw bad('timeoutMs', timeoutMs, 'a number of milliseconds above 0');
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0))
+    throw bad('maxRetries', maxRetries, 'a whole number ≥ 0');
+  if (cooldownMs !== undefined && !(Number.isFinite(cooldownMs) && cooldownMs >= 0))
+    throw bad('cooldownMs', cooldownMs, 'a number of milliseconds ≥ 0');
+  if (cooldownAfter !== undefined && !(Number.isInteger(cooldownAfter) && cooldownAfter >= 1))
+    throw bad('cooldownAfter', cooldownAfter, 'a whole number ≥ 1');
 }
 
 /** Checks a configuration and returns the default vendor and the configured names, or says what to set. */
 export function checkConfig(config: GatewayConfig): { names: string[]; primary: string; fallback: string[] } {
+  checkNumbers(config);
   const entries = Object.entries(config.providers ?? {}).filter(([, e]) => e !== undefined);
   const names = entries.map(([n]) => n);
   for (const [name, entry] of entries) {

@@ -6,12 +6,14 @@ import {
   type CallOptions,
   type Capabilities,
   InvalidRequestError,
+  isActionId,
   type Job,
   type MidjourneyClient,
   MjGateError,
   type Operation,
   type ProviderName,
   type ProviderOptions,
+  parseAction,
   parseJobId,
   UnsupportedError,
   type WaitOptions,
@@ -214,8 +216,21 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       if (input.extend) return owner(input.extend).video(input, options);
       return submit('video', input, options);
     },
-    act: async (job, action: ActionId, input, options) => owner(job).act(job, action, input, options),
-    seed: async (job, options) => owner(job).seed(job, options),
+    async act(job, action: ActionId, input, options) {
+      const client = owner(job);
+      const id = isActionId(action) ? action : parseAction(String(action));
+      if (id && !client.capabilities.actions.includes(id)) {
+        throw followUpUnsupported(client.provider, `the action '${id}'`, (c) => c.actions.includes(id));
+      }
+      return client.act(job, action, input, options);
+    },
+    async seed(job, options) {
+      const client = owner(job);
+      if (!client.capabilities.operations.includes('seed')) {
+        throw followUpUnsupported(client.provider, 'seed lookups', (c) => c.operations.includes('seed'));
+      }
+      return client.seed(job, options);
+    },
     get: async (job, options) => owner(job).get(job, options),
     async getMany(jobs, options) {
       const groups = new Map<MidjourneyClient, number[]>();
@@ -237,7 +252,13 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       );
       return out;
     },
-    cancel: async (job, options) => owner(job).cancel(job, options),
+    async cancel(job, options) {
+      const client = owner(job);
+      if (!client.capabilities.cancel) {
+        throw followUpUnsupported(client.provider, 'cancelling a job', (c) => c.cancel);
+      }
+      return client.cancel(job, options);
+    },
     account(options): Promise<Account> {
       return clients.get(primary)!.account(options);
     },
@@ -249,9 +270,9 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       const { signal, headers } = options;
       return gateway.wait(await gateway.imagine(input, { signal, headers }), options);
     },
-    upscale: async (job, index, options) => owner(job).upscale(job, index, options),
-    variation: async (job, index, options) => owner(job).variation(job, index, options),
-    reroll: async (job, options) => owner(job).reroll(job, options),
+    upscale: (job, index, options) => gateway.act(job, `upscale-${index}`, {}, options),
+    variation: (job, index, options) => gateway.act(job, `variation-${index}`, {}, options),
+    reroll: (job, options) => gateway.act(job, 'reroll', {}, options),
     async parseWebhook(request: WebhookRequest) {
       const name = webhookProvider(request.url) ?? detectWebhookProvider(request);
       const client = name ? clients.get(name) : undefined;
@@ -266,6 +287,23 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     },
   };
   return gateway;
+}
+
+/**
+ * A follow-up the owning vendor cannot do. It cannot move to another vendor (the job lives at its
+ * owner), so the message says which vendors would have, for the next job.
+ */
+function followUpUnsupported(
+  provider: ProviderName,
+  what: string,
+  has: (capabilities: Capabilities) => boolean,
+): UnsupportedError {
+  const known = builtinCapabilities();
+  const would = BUILTIN_PROVIDERS.filter((p) => p !== provider && has(known[p]));
+  const hint = would.length
+    ? ` ${would.join(', ')} would: a follow-up stays with the vendor that made the job, so create the job there.`
+    : '';
+  return new UnsupportedError(`${provider} does not support ${what}.${hint}`, { provider });
 }
 
 /** Tags a callback URL with the vendor it is handed to, so one endpoint can serve every vendor. */

@@ -1,4 +1,4 @@
-import { type Job, MjGateError, type WebhookRequest, webhookRequestFromFetch } from '@mjgate/core';
+import { type Job, MjGateError, type WebhookRequest } from '@mjgate/core';
 import type { Gateway } from './gateway.js';
 
 /** Options of {@link createWebhookHandler}. */
@@ -10,7 +10,14 @@ export interface WebhookHandlerOptions {
   onJob(job: Job, request: WebhookRequest): void | Promise<void>;
   /** Told about callbacks that were rejected (bad signature, unknown vendor, not JSON). */
   onError?(error: Error, request: WebhookRequest): void;
+  /**
+   * Largest body accepted, in bytes; a larger one gets 413 without being buffered further. Vendor
+   * callbacks are a few KB. Default 1 MiB.
+   */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /** The minimal shape of Node's `IncomingMessage` the handler reads (no `node:` import needed). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
@@ -44,6 +51,9 @@ export interface WebhookHandler {
  * export const POST = handler;                           // Next.js route handler
  */
 export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOptions): WebhookHandler {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const tooLarge = JSON.stringify({ ok: false, error: `body larger than ${maxBody} bytes` });
+
   async function handle(request: WebhookRequest): Promise<{ status: number; body: string }> {
     let job: Job;
     try {
@@ -67,7 +77,12 @@ export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOp
 
   const handler = (async (request: Request) => {
     if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
-    const { status, body } = await handle(await webhookRequestFromFetch(request));
+    const declared = Number(request.headers.get('content-length') ?? 0);
+    const text = declared > maxBody ? undefined : await request.text();
+    if (text === undefined || new TextEncoder().encode(text).length > maxBody) {
+      return new Response(tooLarge, { status: 413, headers: { 'content-type': 'application/json' } });
+    }
+    const { status, body } = await handle({ url: request.url, headers: request.headers, body: text });
     return new Response(body, { status, headers: { 'content-type': 'application/json' } });
   }) as WebhookHandler;
 
@@ -77,17 +92,46 @@ export function createWebhookHandler(gateway: Gateway, options: WebhookHandlerOp
       res.setHeader('content-type', 'application/json');
       res.end(body);
     };
-    if (req.method && req.method !== 'POST') return void reply(405, '{"ok":false}');
-    const chunks: Uint8Array[] = [];
-    const encoder = new TextEncoder();
-    for await (const chunk of req) chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-    const body = new TextDecoder().decode(concat(chunks));
-    const host = headerOf(req.headers, 'host') ?? 'localhost';
-    const url = new URL(req.url ?? '/', `http://${host}`).toString();
-    const result = await handle({ url, headers: req.headers, body });
-    reply(result.status, result.body);
+    // Node's http ignores the promise this returns: nothing may reject, or a client that hangs up
+    // mid-body (or sends a garbled Host) would crash the process with an unhandled rejection.
+    try {
+      if (req.method && req.method !== 'POST') return void reply(405, '{"ok":false}');
+      const chunks: Uint8Array[] = [];
+      const encoder = new TextEncoder();
+      let size = 0;
+      for await (const chunk of req) {
+        const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+        size += bytes.length;
+        if (size > maxBody) return void reply(413, tooLarge);
+        chunks.push(bytes);
+      }
+      const body = new TextDecoder().decode(concat(chunks));
+      const result = await handle({ url: requestUrl(req), headers: req.headers, body });
+      reply(result.status, result.body);
+    } catch (error) {
+      try {
+        options.onError?.(error instanceof Error ? error : new Error(String(error)), {
+          url: req.url ?? '/',
+          headers: req.headers,
+          body: '',
+        });
+        reply(400, JSON.stringify({ ok: false, error: 'could not read the callback' }));
+      } catch {
+        // The connection is gone, or onError threw: nothing left to tell anyone.
+      }
+    }
   };
   return handler;
+}
+
+/** The absolute URL of a Node request. Only its query is verified, so an unusable Host falls back to localhost. */
+function requestUrl(req: NodeRequestLike): string {
+  const path = req.url ?? '/';
+  try {
+    return new URL(path, `http://${headerOf(req.headers, 'host') ?? 'localhost'}`).toString();
+  } catch {
+    return new URL(path, 'http://localhost').toString();
+  }
 }
 
 function headerOf(headers: NodeRequestLike['headers'], name: string): string | undefined {

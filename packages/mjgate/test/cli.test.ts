@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Job } from '@mjgate/core';
+import { emptyJob, type Job, MjGateError } from '@mjgate/core';
 import { describe, expect, it } from 'vitest';
+import { saveResults } from '../src/cli/files.js';
 import { API_KEY, useSimulator } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
@@ -70,6 +71,10 @@ describe('mjgate CLI (built bin)', () => {
     expect((await run(['imagine', 'x', '--aspect', 'wide'])).code).toBe(2);
     const env = cleanEnv({ MJGATE_SIMULATOR_URL: ctx.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
     expect((await run(['act', 'imaginepro:x', 'U9'], env)).code).toBe(2);
+    // A timeout that is not a number is a usage error, not a NaN deadline that polls in a tight loop.
+    const badTimeout = await run(['wait', 'imaginepro:x', '--timeout', 'soon'], env);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toMatch(/--timeout.*expected a number above 0/);
     const unknown = await run(['status', 'apiframe:00000000-0000-4000-8000-000000000000'], env);
     expect(unknown.code).toBe(5);
     ctx.sim.faults.add({
@@ -92,5 +97,15 @@ describe('mjgate CLI (built bin)', () => {
     const rows = JSON.parse(r.stdout) as { name: string; operations: string[] }[];
     expect(rows.map((x) => x.name)).toEqual(['imaginepro', 'acedata', 'apiframe']);
     expect(rows.every((x) => x.operations.includes('imagine'))).toBe(true);
+  });
+});
+
+describe('--out downloads', () => {
+  it('a result link that fails is a provider error (exit 5), naming the job to fetch again', async () => {
+    const job = emptyJob({ provider: 'apiframe', providerJobId: 't1', operation: 'imagine', status: 'succeeded' });
+    job.gridUrl = `${ctx.sim.url}/no-such-file.png`;
+    const err = await saveResults(job, mkdtempSync(join(tmpdir(), 'mjgate-dl-'))).catch((e) => e);
+    expect(MjGateError.isInstance(err) && err.code).toBe('provider_unavailable');
+    expect(err.message).toMatch(/HTTP 404.*mjgate status apiframe:t1 --out/);
   });
 });

@@ -50,6 +50,18 @@ describe('createGateway() from the environment', () => {
     vi.stubEnv('MJGATE_FALLBACK', '');
     expect(createGateway().defaultProvider).toBe('imaginepro');
   });
+
+  it('a MJGATE_TIMEOUT_MS that is not a positive number is a configuration error, not a NaN timeout', () => {
+    clearVendorEnv();
+    vi.stubEnv('IMAGINEPRO_API_KEY', 'ip-key');
+    vi.stubEnv('MJGATE_TIMEOUT_MS', '30s');
+    expect(() => createGateway()).toThrow(/MJGATE_TIMEOUT_MS must be a number of milliseconds above 0.*"30s"/);
+    vi.stubEnv('MJGATE_TIMEOUT_MS', '30000');
+    expect(createGateway().defaultProvider).toBe('imaginepro');
+    expect(() => createGateway({ providers: { imaginepro: { apiKey: 'k' } }, maxRetries: -1 })).toThrow(
+      /maxRetries must be a whole number/,
+    );
+  });
 });
 
 describe('capabilities across real adapters', () => {
@@ -63,6 +75,19 @@ describe('capabilities across real adapters', () => {
     expect(err.message).toMatch(
       /None of the configured providers \(acedata\) supports faceswap\. imaginepro, apiframe would/,
     );
+    expect(ctx.sim.countRequests({ vendor: 'acedata' })).toBe(before);
+  });
+
+  it('a follow-up the owning vendor lacks is UnsupportedError naming who would, before any request', async () => {
+    const gw = simGateway(ctx.sim, { default: 'acedata' });
+    const before = ctx.sim.countRequests({ vendor: 'acedata' });
+    const zoom = await gw.act('acedata:some-task', 'custom-zoom', { zoom: 1.5 }).catch((e) => e);
+    expect(zoom).toBeInstanceOf(UnsupportedError);
+    expect(zoom.message).toMatch(/acedata does not support the action 'custom-zoom'\. imaginepro, apiframe would/);
+    const cancel = await gw.cancel('apiframe:some-task').catch((e) => e);
+    expect(cancel.message).toMatch(/apiframe does not support cancelling a job\. imaginepro would/);
+    const seed = await gw.seed('imaginepro:some-task').catch((e) => e);
+    expect(seed.message).toMatch(/imaginepro does not support seed lookups\. acedata, apiframe would/);
     expect(ctx.sim.countRequests({ vendor: 'acedata' })).toBe(before);
   });
 

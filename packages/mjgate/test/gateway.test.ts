@@ -206,3 +206,66 @@ describe('webhook handler answers', () => {
     expect((await handler(new Request(url, { method: 'GET' }))).status).toBe(405);
   });
 });
+
+describe('webhook handler on Node', () => {
+  const response = () => {
+    const r = {
+      statusCode: 0,
+      body: '',
+      setHeader: () => undefined,
+      end(body?: string) {
+        r.body = body ?? '';
+      },
+    };
+    return r;
+  };
+  const nodeRequest = (url: string, headers: Record<string, string>, ...parts: (string | Error)[]) => ({
+    method: 'POST',
+    url,
+    headers,
+    async *[Symbol.asyncIterator]() {
+      for (const part of parts) {
+        if (part instanceof Error) throw part;
+        yield part;
+      }
+    },
+  });
+
+  it('never rejects: a client hanging up mid-body gets 400, a garbled Host still verifies by the query', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const errors: string[] = [];
+    const handler = createWebhookHandler(gw, { onJob: () => {}, onError: (e) => void errors.push(e.message) });
+    const hungUp = response();
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    await expect(handler.node(nodeRequest('/hooks/mj', {}, '{"id":', reset), hungUp)).resolves.toBeUndefined();
+    expect(hungUp.statusCode).toBe(400);
+    expect(errors).toEqual(['aborted']);
+
+    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const handedOut = new URL((m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl);
+    const garbled = response();
+    const req = nodeRequest(
+      handedOut.pathname + handedOut.search,
+      { host: 'bad host' },
+      JSON.stringify({ id: job.id }),
+    );
+    await expect(handler.node(req, garbled)).resolves.toBeUndefined();
+    expect(garbled.statusCode).toBe(200);
+  });
+
+  it('refuses a body over maxBodyBytes with 413 (Node and Fetch) without handing it on', async () => {
+    const m = mocks();
+    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const onJob = vi.fn();
+    const handler = createWebhookHandler(gw, { onJob, maxBodyBytes: 64 });
+    const big = 'x'.repeat(40);
+    const res = response();
+    await handler.node(nodeRequest('/hooks/mj', {}, big, big), res);
+    expect(res.statusCode).toBe(413);
+    const viaFetch = await handler(new Request('https://app.example/hooks/mj', { method: 'POST', body: big + big }));
+    expect(viaFetch.status).toBe(413);
+    expect(onJob).not.toHaveBeenCalled();
+    expect(m.imaginepro.calls.filter((c) => c.method === 'parseWebhook')).toHaveLength(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Job } from '@mjgate/core';
+import { type Job, ProviderError } from '@mjgate/core';
 
 const EXT: Record<string, string> = {
   'image/png': 'png',
@@ -40,8 +40,21 @@ export async function saveResults(job: Job, dir: string, signal?: AbortSignal): 
   });
   const written: string[] = [];
   for (const [url, name] of targets) {
-    const res = await fetch(url, { signal });
-    if (!res.ok) throw new Error(`Could not download ${url}: HTTP ${res.status}`);
+    const res = await fetch(url, { signal }).catch((cause: unknown) => {
+      if (signal?.aborted) throw signal.reason;
+      throw new ProviderError(`Could not download ${url} (${(cause as Error).message}). Check the network and retry.`, {
+        provider: job.provider,
+        cause,
+        retryable: true,
+      });
+    });
+    if (!res.ok) {
+      // The job succeeded: only its files are out of reach (an expired CDN link, a vendor outage).
+      throw new ProviderError(
+        `Could not download ${url}: HTTP ${res.status}. The job succeeded; its result links may have expired — run \`mjgate status ${job.id} --out DIR\` to fetch fresh ones.`,
+        { provider: job.provider, status: res.status, retryable: res.status >= 500 },
+      );
+    }
     const file = join(out, `${name}.${extension(url, res.headers.get('content-type'))}`);
     await writeFile(file, new Uint8Array(await res.arrayBuffer()));
     written.push(file);

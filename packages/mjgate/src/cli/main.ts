@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type ActionId, type Job, JobFailedError, MjGateError, parseAction, VERSION } from '@mjgate/core';
 import { startSimulator } from '@mjgate/simulator';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { configFromEnv } from '../config.js';
 import { builtinCapabilities } from '../gateway.js';
 import { saveResults } from './files.js';
@@ -19,7 +19,15 @@ interface Common {
   quiet?: boolean;
   out?: string;
   wait?: boolean;
-  timeout?: string;
+  timeout?: number;
+}
+
+/** A commander parser for a number > 0: `--timeout abc` is a usage error, not a NaN deadline. */
+function positive(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected a number above 0.');
+  return n;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -70,7 +78,7 @@ async function finish(session: Session, job: Job, opts: Common, wait: boolean): 
     const view = progressView(mode, job.operation === 'action' ? (job.action ?? 'action') : job.operation);
     try {
       result = await session.gateway.wait(job, {
-        timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
+        timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
         onProgress: (j) => view.update(j),
       });
     } finally {
@@ -125,7 +133,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
       .option('--json', 'print the Job as JSON on stdout')
       .option('-q, --quiet', 'no progress output')
       .option('-o, --out <dir>', 'download the result images into this folder (implies --wait)')
-      .option('--timeout <seconds>', 'give up waiting after this many seconds')
+      .option('--timeout <seconds>', 'give up waiting after this many seconds', positive)
       .option(waitDefault ? '--no-wait' : '--wait', waitDefault ? 'return once submitted' : 'wait for the result');
 
   common(program.command('imagine').argument('<prompt>', 'the Midjourney prompt'), false)
@@ -257,7 +265,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
   program
     .command('sim')
     .description('run the vendor simulator until interrupted')
-    .option('--port <port>', 'port (default 8787)', '8787')
+    .option('--port <port>', 'port', '8787')
     .option('--speed <factor>', 'clock compression (default 100)')
     .option('--api-key <key>', 'the only key it accepts')
     .action(async (opts: { port: string; speed?: string; apiKey?: string }) => {
@@ -267,7 +275,13 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         apiKey: opts.apiKey,
       });
       process.stdout.write(
-        `simulator listening on ${sim.url}\n  export MJGATE_SIMULATOR_URL=${sim.url}\n  vendors: ${Object.values(sim.urls).join(' ')}\n`,
+        [
+          `simulator listening on ${sim.url}`,
+          `  export MJGATE_SIMULATOR_URL=${sim.url}`,
+          ...(opts.apiKey ? [`  export MJGATE_SIMULATOR_KEY=${opts.apiKey}`] : []),
+          `  vendors: ${Object.values(sim.urls).join(' ')}`,
+          '',
+        ].join('\n'),
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
