@@ -183,7 +183,7 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
       const parent = await resolveJob(job, options);
       if (parent.status !== 'succeeded') {
         throw new InvalidRequestError(
-          `Job ${parent.id} is ${parent.status}; actions apply to a succeeded job. Wait for it first.`,
+          `Job ${parent.id} is ${parent.status} in the Job you passed; actions apply to a succeeded job. Wait for it first (or pass its id to act on its current state).`,
           { provider },
         );
       }

@@ -2,6 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Job, ProviderError } from '@mjgate/core';
 
+/** Longest one result download may take, ms. */
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
 const EXT: Record<string, string> = {
   'image/png': 'png',
   'image/jpeg': 'jpg',
@@ -40,14 +43,21 @@ export async function saveResults(job: Job, dir: string, signal?: AbortSignal): 
   });
   const written: string[] = [];
   for (const [url, name] of targets) {
-    const res = await fetch(url, { signal }).catch((cause: unknown) => {
-      if (signal?.aborted) throw signal.reason;
-      throw new ProviderError(`Could not download ${url} (${(cause as Error).message}). Check the network and retry.`, {
-        provider: job.provider,
-        cause,
-        retryable: true,
-      });
-    });
+    // A stalled CDN must not hang the command: each download gets its own limit.
+    const limit = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, limit]) : limit }).catch(
+      (cause: unknown) => {
+        if (signal?.aborted) throw signal.reason;
+        throw new ProviderError(
+          `Could not download ${url} (${(cause as Error).message}). Check the network and retry.`,
+          {
+            provider: job.provider,
+            cause,
+            retryable: true,
+          },
+        );
+      },
+    );
     if (!res.ok) {
       // The job succeeded: only its files are out of reach (an expired CDN link, a vendor outage).
       throw new ProviderError(
