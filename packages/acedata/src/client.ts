@@ -178,6 +178,7 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     logger: options.logger,
     headers: options.headers,
     toError: toAceDataError,

@@ -131,6 +131,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     logger: options.logger,
     headers: options.headers,
     toError: toApiFrameError,

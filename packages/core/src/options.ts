@@ -15,6 +15,8 @@ export interface ProviderOptions {
   timeoutMs?: number;
   /** Retries of one HTTP call after the first attempt. Default 2. */
   maxRetries?: number;
+  /** Retry backoff, full jitter: each wait is random(0, min(maxMs, baseMs·2ⁿ)). Default 500 ms / 8 s. */
+  backoff?: { baseMs?: number; maxMs?: number };
   /** Verifies callbacks; for vendors that sign nothing, mjgate signs the callback URL with it. */
   webhookSecret?: string;
   /** Receives request/response/retry lines, with credentials redacted. `console` fits. */

@@ -168,6 +168,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
+    backoff: options.backoff,
     logger: options.logger,
     headers: options.headers,
     toError: toImagineProError,

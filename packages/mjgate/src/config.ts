@@ -51,6 +51,7 @@ export interface GatewayConfig {
   /** Shared adapter settings; a vendor's own entry wins. */
   timeoutMs?: number;
   maxRetries?: number;
+  backoff?: ProviderOptions['backoff'];
   webhookSecret?: string;
   poll?: Partial<PollDefaults>;
   fetch?: typeof globalThis.fetch;

@@ -94,6 +94,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     const shared: ProviderOptions = {
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
+      backoff: config.backoff,
       webhookSecret: config.webhookSecret,
       poll: config.poll,
       fetch: config.fetch,

@@ -98,3 +98,33 @@ describe('capabilities across real adapters', () => {
     expect((await gw.wait(job)).images).toHaveLength(1);
   });
 });
+
+describe('shared retry settings', () => {
+  it('backoff given to the gateway reaches each adapter’s retry loop', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0.999_999); // full jitter at its cap: the wait is maxMs
+    try {
+      let calls = 0;
+      const fetch: typeof globalThis.fetch = async () =>
+        ++calls === 1
+          ? new Response('{}', { status: 503 })
+          : Response.json({ task_id: 't-1', task_type: 'imagine', status: 'processing', percentage: '10' });
+      const gw = createGateway({
+        providers: { apiframe: { apiKey: 'k', fetch } },
+        backoff: { baseMs: 5_000, maxMs: 5_000 },
+      });
+      let settled = false;
+      const job = gw.get('apiframe:t-1').finally(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect([calls, settled]).toEqual([1, false]);
+      await vi.advanceTimersByTimeAsync(200);
+      await expect(job).resolves.toMatchObject({ id: 'apiframe:t-1', status: 'running' });
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
+  });
+});
