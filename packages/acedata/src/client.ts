@@ -7,6 +7,7 @@ import {
   createClient,
   DEFAULT_POLL,
   type DescribeInput,
+  deadlineError,
   HttpTransport,
   type ImagineInput,
   InvalidRequestError,
@@ -14,9 +15,9 @@ import {
   isTerminal,
   type Job,
   type JobRef,
-  JobTimeoutError,
+  jobFingerprint,
   type MidjourneyClient,
-  MjGateError,
+  type MjGateError,
   mergeJob,
   NotFoundError,
   type PollDefaults,
@@ -491,16 +492,13 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     let last: Job | undefined;
     let shown: string | undefined;
     const changed = (job: Job): boolean => {
-      const print = JSON.stringify([job.status, job.progress, job.gridUrl, job.images.length, job.actions.length]);
+      const print = jobFingerprint(job);
       if (print === shown) return false;
       shown = print;
       o.onProgress?.(job);
       return true;
     };
-    const timedOut = (): Error =>
-      last
-        ? new JobTimeoutError(last, timeoutMs)
-        : new MjGateError('job_timeout', `No AceData status arrived within ${timeoutMs} ms.`, { provider: PROVIDER });
+    const timedOut = (): Error => deadlineError(last, timeoutMs);
 
     let release: (() => void) | undefined;
     try {

@@ -1,5 +1,6 @@
 import {
   type ActionId,
+  definedOnly,
   emptyJob,
   type Job,
   type JobImage,
@@ -350,10 +351,6 @@ export function submittedJob(body: AceDataResult, taskId: string, ctx: JobContex
   const job = build(taskId, 'queued', ctx, body, undefined);
   job.createdAt = new Date().toISOString();
   return job;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The result object inside whatever `raw` a job carries: a task record's `response`, or the result itself. */

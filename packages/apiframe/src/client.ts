@@ -6,6 +6,7 @@ import {
   type Capabilities,
   composePrompt,
   createClient,
+  definedOnly,
   emptyJob,
   HttpTransport,
   headerValue,
@@ -151,7 +152,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     const task = parsed.output;
     const id = String(task.task_id ?? task.taskId);
     const memo = known.get(id);
-    return taskToJob(raw, task, extra ? { ...memo, ...defined(extra) } : memo);
+    return taskToJob(raw, task, extra ? { ...memo, ...definedOnly(extra) } : memo);
   };
 
   /**
@@ -179,14 +180,14 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
       callOptions,
     );
     const providerJobId = String(data.task_id ?? data.taskId);
-    const memo: KnownTask = { ...defined(task), createdAt: new Date().toISOString() };
+    const memo: KnownTask = { ...definedOnly(task), createdAt: new Date().toISOString() };
     remember(providerJobId, memo);
     return emptyJob({
       provider: PROVIDER,
       providerJobId,
       operation: task.operation ?? 'imagine',
       status: 'queued',
-      ...defined({ action: memo.action, parentId: memo.parentId, prompt: memo.prompt, ref: memo.ref }),
+      ...definedOnly({ action: memo.action, parentId: memo.parentId, prompt: memo.prompt, ref: memo.ref }),
       createdAt: memo.createdAt,
       raw: data,
     });
@@ -460,11 +461,6 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   }
 
   return Object.assign(createClient(def), { upload });
-}
-
-/** The object without its `undefined` entries, so spreading it never erases a known value. */
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined)) as Partial<T>;
 }
 
 const MIME: Record<string, string> = {

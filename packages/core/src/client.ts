@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
 import { Batcher } from './batch.js';
 import { InvalidRequestError, NotFoundError, UnsupportedError } from './errors.js';
-import { formatJobId, isOperation, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
+import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import {
   actionInputSchema,
   blendInputSchema,
@@ -101,13 +101,9 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     throw new UnsupportedError(`${provider} does not support ${what}.`, { provider });
   };
 
-  function need<K extends keyof ProviderDefinition>(
-    key: K,
-    op: Operation | string,
-  ): NonNullable<ProviderDefinition[K]> {
+  function need<K extends keyof ProviderDefinition>(key: K, op: Operation): NonNullable<ProviderDefinition[K]> {
     const fn = def[key];
-    const listed = (capabilities.operations as readonly string[]).includes(op) || !isOperation(op);
-    if (typeof fn !== 'function' || !listed) return unsupported(OPERATION_NAMES[op] ?? op);
+    if (typeof fn !== 'function' || !capabilities.operations.includes(op)) return unsupported(OPERATION_NAMES[op]);
     return (fn as (...args: unknown[]) => unknown).bind(def) as NonNullable<ProviderDefinition[K]>;
   }
 
@@ -316,7 +312,7 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
   return client;
 }
 
-const OPERATION_NAMES: Record<string, string> = {
+const OPERATION_NAMES: Record<Operation, string> = {
   imagine: 'imagine',
   action: 'follow-up actions',
   describe: 'describe',

@@ -30,6 +30,7 @@ export {
   WebhookVerificationError,
 } from './errors.js';
 export {
+  definedOnly,
   emptyJob,
   formatJobId,
   isOperation,
@@ -86,7 +87,7 @@ export type {
   WebhookRequest,
 } from './types.js';
 export { VERSION } from './version.js';
-export { DEFAULT_POLL, type PollDefaults, waitFor, watchJob } from './wait.js';
+export { DEFAULT_POLL, deadlineError, jobFingerprint, type PollDefaults, waitFor, watchJob } from './wait.js';
 export {
   headerValue,
   hmacSha256,

@@ -111,6 +111,11 @@ function fill(next: Job, previous: Job): Job {
   return out;
 }
 
+/** The object without its `undefined` entries, so spreading it never erases a value already known. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Builds the neutral id `'<provider>:<vendor job id>'`. */
 export function formatJobId(provider: ProviderName, providerJobId: string): string {
   return `${provider}:${providerJobId}`;

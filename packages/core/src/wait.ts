@@ -17,8 +17,8 @@ export const DEFAULT_POLL: PollDefaults = { intervalMs: 1_000, maxIntervalMs: 10
 
 const GROWTH = 1.5;
 
-/** What a change looks like to a watcher: anything a caller would display. */
-function fingerprint(job: Job): string {
+/** What a change looks like to a watcher: anything a caller would display. Equal prints, no change to report. */
+export function jobFingerprint(job: Job): string {
   return JSON.stringify([
     job.status,
     job.progress,
@@ -58,7 +58,7 @@ export async function* watchJob(
   let firstPoll = true;
 
   const emit = (job: Job): boolean => {
-    const print = fingerprint(job);
+    const print = jobFingerprint(job);
     if (print === shown) return false;
     shown = print;
     onProgress?.(job);
@@ -77,7 +77,7 @@ export async function* watchJob(
   while (true) {
     if (signal?.aborted) throw signal.reason;
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw timedOut(last, timeoutMs, lastError);
+    if (remaining <= 0) throw deadlineError(last, timeoutMs, lastError);
     if (!firstPoll) await sleep(Math.min(Math.max(interval, pause), remaining), signal);
     firstPoll = false;
     pause = 0;
@@ -89,7 +89,7 @@ export async function* watchJob(
       job = await check(pollSignal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (limit.signal.aborted) throw timedOut(last, timeoutMs, lastError);
+      if (limit.signal.aborted) throw deadlineError(last, timeoutMs, lastError);
       if (!MjGateError.isInstance(error) || !error.retryable) throw error;
       lastError = error;
       // The transport puts the vendor's `Retry-After` on any retryable error (a 503 may carry one too).
@@ -113,7 +113,11 @@ export async function* watchJob(
  * `JobTimeoutError` carrying the last job; when not one status was read (the vendor kept failing),
  * there is no job to carry, so it is a `TimeoutError` saying why the polls failed.
  */
-function timedOut(last: Job | undefined, timeoutMs: number, lastError: MjGateError | undefined): Error {
+/**
+ * The error for a wait that reached its deadline: `JobTimeoutError` with the last job seen, or a
+ * `TimeoutError` (quoting the last failed check) when no status was ever read.
+ */
+export function deadlineError(last: Job | undefined, timeoutMs: number, lastError?: MjGateError): Error {
   if (last) return new JobTimeoutError(last, timeoutMs);
   const why = lastError ? ` The last check failed: ${lastError.message}` : '';
   return new TimeoutError(

@@ -5,6 +5,7 @@ import {
   type ActionId,
   type CallOptions,
   type Capabilities,
+  definedOnly,
   InvalidRequestError,
   isActionId,
   type Job,
@@ -100,7 +101,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       fetch: config.fetch,
       logger: config.logger,
     };
-    const options = { ...stripUndefined(shared), ...stripUndefined(entry ?? {}) };
+    const options = { ...definedOnly(shared), ...definedOnly(entry ?? {}) };
     try {
       clients.set(name, FACTORIES[name as BuiltinProvider](options));
     } catch (error) {
@@ -316,8 +317,4 @@ function tagWebhook(url: string, provider: ProviderName): string {
   } catch {
     return url; // the adapter's own validation reports the bad URL
   }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
