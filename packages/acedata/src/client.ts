@@ -8,6 +8,7 @@ import {
   DEFAULT_POLL,
   type DescribeInput,
   deadlineError,
+  foreignField,
   HttpTransport,
   type ImagineInput,
   InvalidRequestError,
@@ -17,17 +18,21 @@ import {
   type JobRef,
   jobFingerprint,
   type MidjourneyClient,
-  type MjGateError,
+  MjGateError,
   mergeJob,
   NotFoundError,
+  OutputGuard,
   type PollDefaults,
   type ProviderDefinition,
+  ProviderError,
   type ProviderOptions,
   type ResolvedVideoInput,
   ResponseValidationError,
+  rememberWebhookJob,
   resolveApiKey,
   type ShortenInput,
   signWebhookUrl,
+  submissionOf,
   UnsupportedError,
   validateInput,
   type WaitOptions,
@@ -36,6 +41,7 @@ import {
 } from '@mjgate/core';
 import * as v from 'valibot';
 import { codeError, errorInfo, toAceDataError } from './errors.js';
+import { findInTasks, type TaskSource } from './find.js';
 import { InFlight } from './limit.js';
 import {
   ACEDATA_ACTION_IDS,
@@ -58,7 +64,9 @@ import {
   type AceDataResult,
   actionOptionsSchema,
   batchSchema,
+  callbackResultSchema,
   editInputSchema,
+  FOREIGN_CALLBACK_FIELDS,
   imagineOptionsSchema,
   resultSchema,
   taskRecordSchema,
@@ -195,7 +203,10 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     kind: 'read' | 'submit',
     o: CallOptions,
   ): Promise<T> => {
-    const call = () => transport.request({ method: 'POST', path, body, kind, schema }, o).then((r) => r.data);
+    // A submission's answer names its task in `task_id`: salvaged from an answer that breaks off.
+    const jobIdField = kind === 'submit' ? 'task_id' : undefined;
+    const call = () =>
+      transport.request({ method: 'POST', path, body, kind, schema, jobIdField }, o).then((r) => r.data);
     // Task lookups are limited by rate (60/s, `pace.read`), not by the in-flight limit.
     return path === TASKS_PATH ? call() : inFlight.run(call, o.signal);
   };
@@ -317,6 +328,8 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     batch: { max: ACEDATA_BATCH_MAX },
     webhookSigning: 'url',
     webhookSecret,
+    webhookTtlMs: options.webhookTtlMs,
+    secrets: [key, webhookSecret],
 
     get,
 
@@ -333,6 +346,15 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         if (id && ids.includes(id)) byId.set(id, recordToJob(record, id));
       }
       return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async findSubmission(submission, o) {
+      // `retrieve_batch` without ids lists recent tasks; `created_at_min` narrows it (§10.1).
+      const list: TaskSource['list'] = ({ offset, limit, createdAtMin }, listOptions) => {
+        const body = { action: 'retrieve_batch', offset, limit, created_at_min: createdAtMin };
+        return post(TASKS_PATH, body, batchSchema, 'read', listOptions);
+      };
+      return findInTasks(submission, { list, get }, o);
     },
 
     async imagine(input, o) {
@@ -459,23 +481,45 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     async parseWebhook(request, context) {
       const body = webhookJson(request, PROVIDER);
       const ctx = callbackContext(request.url, context);
+      // Strict enough that no other vendor's callback passes for an AceData result.
+      const foreign = foreignField(body, FOREIGN_CALLBACK_FIELDS);
+      if (foreign) {
+        throw new WebhookVerificationError(
+          `The AceData callback carries \`${foreign}\`, a field of another vendor's callbacks, not of an AceData result (§3.3). Reject it.`,
+          { provider: PROVIDER },
+        );
+      }
       if (body && typeof body === 'object' && ('response' in body || 'request' in body)) {
         const record = v.safeParse(taskRecordSchema, body);
         const id = record.success ? (record.output.id ?? record.output.response?.task_id) : undefined;
         if (record.success && id) return recordToJob(record.output, id, ctx);
       } else {
-        const result = v.safeParse(resultSchema, body);
-        if (result.success && result.output.task_id) return resultToJob(result.output, result.output.task_id, ctx);
+        const result = v.safeParse(callbackResultSchema, body);
+        if (result.success) return resultToJob(result.output, result.output.task_id!, ctx);
       }
-      throw new WebhookVerificationError('The AceData callback is not a task result (no task_id). Reject it.', {
-        provider: PROVIDER,
-      });
+      throw new WebhookVerificationError(
+        'The AceData callback is not a task result (a task_id with success, §10.4). Reject it.',
+        { provider: PROVIDER },
+      );
     },
   };
 
   const base = createClient(def);
 
+  // The stream is an extra beside createClient's methods, so it applies core's guard itself: no
+  // credential in a yielded job or a thrown error, and a typed error with the submission to find
+  // the task when the stream breaks before naming it.
+  const guard = new OutputGuard(PROVIDER, [key, webhookSecret]);
   async function* imagineStream(input: ImagineInput, o: WaitOptions = {}): AsyncGenerator<Job> {
+    const submission = submissionOf('imagine', input);
+    try {
+      for await (const job of followImagineStream(input, o)) yield guard.job(job);
+    } catch (error) {
+      throw guard.error(error, submission, o.signal);
+    }
+  }
+
+  async function* followImagineStream(input: ImagineInput, o: WaitOptions): AsyncGenerator<Job> {
     const valid = validateInput(imagineInputSchema, input, 'imagine', PROVIDER) as ImagineInput;
     if (valid.webhookUrl) {
       throw new InvalidRequestError('imagineStream follows the job itself; use imagine() to get a webhook.', {
@@ -543,6 +587,12 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     } catch (error) {
       if (o.signal?.aborted) throw o.signal.reason;
       if (deadline.aborted) throw timedOut();
+      if (!last && !MjGateError.isInstance(error)) {
+        throw new ProviderError(
+          'AceData’s ndjson stream broke before its first line. The request was sent, so the task may exist (and may be billed): look it up before submitting again.',
+          { provider: PROVIDER, cause: error, mayHaveCreatedJob: true },
+        );
+      }
       if (!last) throw error;
       // The stream broke after the task was created: polling takes over below.
       options.logger?.warn?.('acedata: the ndjson stream broke; following the job by polling.');
@@ -579,11 +629,20 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         split_images: true,
       };
       const ctx: JobContext = { ...classify(body, 'edits'), ref: valid.ref };
-      // Not a core operation, so the adapter signs the URL (with its context) as core does for the others.
+      // Not a core operation, so the adapter signs the URL (with its context and expiry) as core does for
+      // the others, and records which job it was handed out with once the vendor has answered.
       const webhookUrl = valid.webhookUrl
-        ? await signWebhookUrl(valid.webhookUrl, PROVIDER, webhookSecret, { operation: ctx.operation, ref: ctx.ref })
+        ? await signWebhookUrl(
+            valid.webhookUrl,
+            PROVIDER,
+            webhookSecret,
+            { operation: ctx.operation, ref: ctx.ref },
+            { ttlMs: options.webhookTtlMs },
+          )
         : undefined;
-      return submit('/midjourney/edits', body, ctx, webhookUrl, o);
+      const job = await submit('/midjourney/edits', body, ctx, webhookUrl, o);
+      if (webhookUrl) rememberWebhookJob(webhookUrl, job.id);
+      return job;
     },
 
     async translate(text: string, o: CallOptions = {}): Promise<string> {

@@ -79,7 +79,8 @@ export function codeError(
   message: string,
   options: MjGateErrorOptions & { retryAfterMs?: number; status?: number } = {},
 ): MjGateError | undefined {
-  const entry = code ? CODES[code] : undefined;
+  // Own properties only: a vendor code of `constructor` or `toString` is unknown, not an Object.prototype member.
+  const entry = code && Object.hasOwn(CODES, code) ? CODES[code] : undefined;
   if (!entry) return undefined;
   const said = message ? `: ${message}` : '';
   const where = options.status ? `, HTTP ${options.status}` : '';

@@ -1,11 +1,15 @@
 import {
   type ActionId,
+  countUrls,
   definedOnly,
   emptyJob,
+  httpUrl,
+  httpUrls,
   type Job,
   type JobImage,
   type JobStatus,
   type Operation,
+  requireUsableResult,
   type WebhookContext,
   webhookContext,
 } from '@mjgate/core';
@@ -79,7 +83,8 @@ export function isAceDataAction(id: ActionId): id is AceDataActionId {
 
 /**
  * The optional `state` word some task records carry (Nexior's model; the MCP reads it). Midjourney
- * records normally have none: the `response` object decides, see {@link statusOf}.
+ * records normally have none: the `response` object decides, see {@link statusOf}. A word not in
+ * this table is ignored, as if the record had none (read through {@link stateOf}).
  */
 const STATES: Readonly<Record<string, JobStatus>> = {
   pending: 'queued',
@@ -111,15 +116,25 @@ function str(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Epoch seconds (number or numeric string) or an ISO string → ISO string. */
+/** The largest distance from the epoch a `Date` can hold, in ms (ECMA-262 §21.4.1.1): ±100 000 000 days. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Epoch seconds (number or numeric string, §tasks: `1720364607.967`) or an ISO string (an older MCP
+ * fixture) → ISO string. A time the `Date` range cannot hold (`1e20`) is dropped, not thrown on:
+ * `toISOString` throws a RangeError for it.
+ */
 export function isoTime(value: unknown): string | undefined {
   const seconds = num(value);
-  if (seconds !== undefined) return new Date(seconds * 1000).toISOString();
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-  }
-  return undefined;
+  const ms = seconds !== undefined ? seconds * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : undefined;
+}
+
+/** The neutral status of a record's `state` word; `undefined` for no word and for words not in {@link STATES}. */
+function stateOf(word: string | null | undefined): JobStatus | undefined {
+  const key = word?.trim().toLowerCase();
+  // Own properties only: `constructor` or `__proto__` is an unknown word, not an Object.prototype member.
+  return key !== undefined && Object.hasOwn(STATES, key) ? STATES[key] : undefined;
 }
 
 /**
@@ -157,7 +172,7 @@ function hasOutput(result: AceDataResult): boolean {
  * forever: it succeeded if the response holds an output, and failed otherwise.
  */
 export function statusOf(record: AceDataTaskRecord): JobStatus {
-  const fromState = record.state ? STATES[record.state.toLowerCase()] : undefined;
+  const fromState = stateOf(record.state);
   const response = record.response;
   if (response) {
     const status = resultStatus(response);
@@ -239,13 +254,23 @@ function isGrid(result: AceDataResult, actions: readonly ActionId[], ctx: JobCon
   return true;
 }
 
+/** A pixel size: a positive number, or nothing (a zero, negative or absurd size says nothing). */
+function pixels(value: unknown): number | undefined {
+  const n = num(value);
+  return n !== undefined && n > 0 && n <= 1_000_000 ? n : undefined;
+}
+
 function image(url: string, width: unknown, height: unknown): JobImage {
-  const w = num(width);
-  const h = num(height);
+  const w = pixels(width);
+  const h = pixels(height);
   return { url, ...(w === undefined ? {} : { width: w }), ...(h === undefined ? {} : { height: h }) };
 }
 
-/** Fills a job from a result object: outputs only once it succeeded, since preview URLs are deleted. */
+/**
+ * Fills a job from a result object: outputs only once it succeeded, since preview URLs are deleted.
+ * Only absolute http(s) URLs are kept (core's `httpUrl`); a succeeded result whose URLs were all
+ * refused, with nothing else in it, throws `ResponseValidationError` (see `requireUsableResult`).
+ */
 function applyResult(job: Job, result: AceDataResult): void {
   const progress = num(result.progress);
   if (job.status === 'succeeded') job.progress = 100;
@@ -253,27 +278,34 @@ function applyResult(job: Job, result: AceDataResult): void {
   job.actions = mapActions(result.actions);
   if (job.status === 'failed') {
     job.error = {
-      code: result.error?.code ?? 'task_failed',
-      message: result.error?.message ?? 'AceData reported the task failed without a reason.',
+      code: result.error?.code || 'task_failed',
+      message: result.error?.message || 'AceData reported the task failed without a reason.',
     };
   }
   if (job.status !== 'succeeded') return;
   if (job.operation === 'describe') job.texts = [...(result.descriptions ?? [])];
   else if (job.operation === 'shorten') job.texts = [...(result.prompts ?? [])];
-  else if (job.operation === 'seed') job.seed = str(result.seed);
-  else if (job.operation === 'video') job.videoUrls = [...(result.video_urls ?? [])];
-  else {
-    const full = result.raw_image_url ?? result.image_url ?? undefined;
+  else if (job.operation === 'seed') {
+    const seed = str(result.seed);
+    if (seed !== undefined) job.seed = seed;
+  } else if (job.operation === 'video') {
+    job.videoUrls = httpUrls(result.video_urls);
+    requireUsableResult(job, countUrls(result.video_urls));
+  } else {
+    // `raw_image_url` is the full-size original, `image_url` AceData's CDN copy (§imagine result).
+    const raw = httpUrl(result.raw_image_url);
+    const full = raw ?? httpUrl(result.image_url);
     if (isGrid(result, job.actions, job)) {
-      job.gridUrl = full;
-      job.images = (result.sub_image_urls ?? []).map((url) => ({ url }));
+      if (full) job.gridUrl = full;
+      job.images = httpUrls(result.sub_image_urls).map((url) => ({ url }));
     } else if (full) {
       job.images = [
-        result.raw_image_url
+        raw
           ? image(full, result.raw_image_width, result.raw_image_height)
           : image(full, result.image_width, result.image_height),
       ];
     }
+    requireUsableResult(job, countUrls(result.raw_image_url, result.image_url, result.sub_image_urls));
   }
 }
 

@@ -66,6 +66,24 @@ export const taskRecordSchema = v.looseObject({
   finished_at: v.nullish(numberish),
 });
 
+/**
+ * Fields an AceData callback never has and other vendors' callbacks do: ImaginePro's `messageId`,
+ * APIFRAME's `task_type` (on every task, its §2.1), `taskId` and `percentage`. AceData's callback is
+ * its result object (§3.3, §10.4), so a body with one of them is another vendor's.
+ */
+export const FOREIGN_CALLBACK_FIELDS = ['messageId', 'task_type', 'taskId', 'percentage'] as const;
+
+/**
+ * A callback body (§10.4): the result object with its `task_id`, and, since "it always includes
+ * `success`", a boolean `success` — or at least a `progress`, for a progress snapshot. This is what
+ * tells it from a bare `{task_id}` or another vendor's task.
+ */
+export const callbackResultSchema = v.pipe(
+  resultSchema,
+  v.check((r) => typeof r.task_id === 'string' && r.task_id !== '', 'no task_id'),
+  v.check((r) => typeof r.success === 'boolean' || (r.progress !== undefined && r.progress !== null), 'no success'),
+);
+
 /** `retrieve_batch`: `{items, count}`. */
 export const batchSchema = v.looseObject({
   items: v.array(taskRecordSchema),

@@ -1,4 +1,4 @@
-import { ACTION_IDS, parseAction } from '@mjgate/core';
+import { ACTION_IDS, MjGateError, parseAction, ResponseValidationError } from '@mjgate/core';
 import { describe, expect, it } from 'vitest';
 import { ACEDATA_ACTION_IDS, ACEDATA_ACTIONS } from '../src/index.js';
 import {
@@ -241,5 +241,106 @@ describe('callback URL context', () => {
       operation: 'imagine',
     });
     expect(callbackContext('https://app.example/hook', {})).toEqual({});
+  });
+});
+
+describe('only http(s) URLs reach a Job (issue 10 §5)', () => {
+  const succeeded = (response: Record<string, unknown>) =>
+    recordToJob({ ...record('task-succeeded.json'), response } as AceDataTaskRecord, 'task-1');
+  const base = () => record('task-succeeded.json').response as Record<string, unknown>;
+
+  it('drops a hostile grid URL and keeps the usable tiles', () => {
+    const job = succeeded({
+      ...base(),
+      raw_image_url: 'javascript:alert(1)',
+      image_url: 'data:image/png;base64,AAAA',
+      sub_image_urls: [
+        'https://cdn.example/1.png',
+        'file:///etc/passwd',
+        '//cdn.example/3.png',
+        ' https://cdn.example/4.png ',
+      ],
+    });
+    expect(job.status).toBe('succeeded');
+    expect(job.gridUrl).toBeUndefined();
+    expect(job.images).toEqual([{ url: 'https://cdn.example/1.png' }, { url: 'https://cdn.example/4.png' }]);
+  });
+
+  it('falls back to the CDN copy when the full-size URL is refused, with the CDN copy’s size', () => {
+    const record = fixture<AceDataTaskRecord>('task-upscale-succeeded.json');
+    const response: Record<string, unknown> = { ...record.response, raw_image_url: 'https://cdn.example/\u0000.png' };
+    const job = recordToJob({ ...record, response } as AceDataTaskRecord, 'task-1');
+    expect(job.images).toEqual([{ url: response.image_url, width: 512, height: 512 }]);
+  });
+
+  it('a succeeded grid whose every URL is refused is bad_response, not an empty success', () => {
+    const error = (() => {
+      try {
+        succeeded({ ...base(), raw_image_url: 'javascript:alert(1)', image_url: '', sub_image_urls: ['file:///x'] });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(MjGateError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error).toMatchObject({ code: 'bad_response', retryable: false, provider: 'acedata' });
+    expect((error as Error).message).toMatch(/succeeded with no usable http\(s\) URL/);
+  });
+
+  it('a succeeded video whose URLs are all refused is bad_response; one good one is kept', () => {
+    const video = record('task-video-succeeded.json');
+    const response = video.response as Record<string, unknown>;
+    const map = (video_urls: string[]) =>
+      recordToJob({ ...video, response: { ...response, video_urls } } as AceDataTaskRecord, 'v');
+    expect(() => map(['javascript:alert(1)', 'data:video/mp4;base64,AAAA'])).toThrow(ResponseValidationError);
+    expect(map(['file:///x.mp4', 'https://cdn.example/0.mp4']).videoUrls).toEqual(['https://cdn.example/0.mp4']);
+  });
+
+  it('a result that never named a URL is not bad_response (nothing was refused)', () => {
+    expect(resultToJob({ success: true, seed: '123' } as AceDataResult, 's', { operation: 'seed' })).toMatchObject({
+      status: 'succeeded',
+      seed: '123',
+    });
+  });
+});
+
+describe('hostile timestamps and status words', () => {
+  it.each([1e20, -1e20, '1e20', 8.64e12 + 1, 'NaN', 'Infinity', '1e400', 'not a date', '', true, {}])(
+    'a created_at of %j is dropped, never thrown on',
+    (created_at) => {
+      const job = recordToJob({ ...record('task-succeeded.json'), created_at } as AceDataTaskRecord, 't');
+      expect(job.createdAt).toBeUndefined();
+      expect(job.status).toBe('succeeded');
+    },
+  );
+
+  it('keeps epoch seconds and ISO strings at the edges of the Date range', () => {
+    expect(
+      recordToJob({ ...record('task-pending.json'), created_at: 8.64e12 } as AceDataTaskRecord, 't').createdAt,
+    ).toBe('+275760-09-13T00:00:00.000Z');
+    expect(
+      recordToJob({ ...record('task-pending.json'), created_at: '2024-07-07T15:03:27Z' } as AceDataTaskRecord, 't')
+        .createdAt,
+    ).toBe('2024-07-07T15:03:27.000Z');
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'CONSTRUCTOR', 'warming up'])(
+    'the state word %j is unknown: the response decides, as if there were none',
+    (state) => {
+      const pending = record('task-pending.json');
+      const running = record('task-running.json');
+      expect(statusOf({ ...pending, state } as AceDataTaskRecord)).toBe(statusOf(pending));
+      expect(statusOf({ ...running, state } as AceDataTaskRecord)).toBe('running');
+      expect(recordToJob({ ...running, state } as AceDataTaskRecord, 't').status).toBe('running');
+    },
+  );
+
+  it('known state words still settle a response that has not finished', () => {
+    expect(statusOf({ ...record('task-running.json'), state: ' Failed ' } as AceDataTaskRecord)).toBe('failed');
+  });
+
+  it.each(['constructor', '__proto__', 'toString'])('the action label %j is no action', (label) => {
+    expect(actionFromLabel(label)).toBeUndefined();
+    expect(mapActions([label, 'upscale1'])).toEqual(['upscale-1']);
   });
 });

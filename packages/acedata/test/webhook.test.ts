@@ -15,14 +15,20 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-/** The callback_url the client handed AceData for one submission. */
-async function callbackUrlFor(submit: (mj: ReturnType<typeof client>) => Promise<unknown>): Promise<string> {
+/**
+ * The callback_url the client handed AceData for one submission that AceData answered with `taskId`.
+ * The client remembers that the URL was issued for that task, so a callback to it must name it.
+ */
+async function callbackUrlFor(
+  submit: (mj: ReturnType<typeof client>) => Promise<unknown>,
+  taskId = '27a1128f-14b5-440e-a82d-510c81e6fcd4',
+): Promise<string> {
   let url = '';
   nock(BASE)
     .post(/\/midjourney\/.*/)
     .reply(200, async (req: Request) => {
       url = String(((await req.json()) as { callback_url: string }).callback_url);
-      return { task_id: '27a1128f-14b5-440e-a82d-510c81e6fcd4' };
+      return { task_id: taskId };
     });
   await submit(client({ webhookSecret: SECRET }));
   return url;
@@ -96,8 +102,9 @@ describe('parseWebhook', () => {
 
   it('rejects a callback whose job context was altered', async () => {
     const parent = { ...recordToJob(fixture<AceDataTaskRecord>('task-succeeded.json'), 'p-1'), actions: [] };
-    const url = await callbackUrlFor((mj) =>
-      mj.act(parent, 'upscale-1', { ref: 'u-7', webhookUrl: 'https://app.example/h' }),
+    const url = await callbackUrlFor(
+      (mj) => mj.act(parent, 'upscale-1', { ref: 'u-7', webhookUrl: 'https://app.example/h' }),
+      fixture<{ task_id: string }>('upscale-result.json').task_id,
     );
     const mj = client({ webhookSecret: SECRET });
     const body = fixture('upscale-result.json');
@@ -142,13 +149,15 @@ describe('parseWebhook', () => {
   });
 
   it('signs an edit callback with its context, so it verifies and keeps its ref', async () => {
-    const url = await callbackUrlFor((mj) =>
-      mj.edit({
-        imageUrl: 'https://img.example/a.png',
-        prompt: 'a hat',
-        ref: 'e-1',
-        webhookUrl: 'https://app.example/h',
-      }),
+    const url = await callbackUrlFor(
+      (mj) =>
+        mj.edit({
+          imageUrl: 'https://img.example/a.png',
+          prompt: 'a hat',
+          ref: 'e-1',
+          webhookUrl: 'https://app.example/h',
+        }),
+      fixture<{ task_id: string }>('edits-result.json').task_id,
     );
     const params = new URL(url).searchParams;
     expect(params.get('mjgate_op')).toBe('imagine');
@@ -160,14 +169,20 @@ describe('parseWebhook', () => {
   });
 
   it('maps a failure callback to a failed job with the vendor error', async () => {
-    const url = await callbackUrlFor((mj) => mj.imagine({ prompt: 'a cat -c x', webhookUrl: 'https://app.example/h' }));
+    const url = await callbackUrlFor(
+      (mj) => mj.imagine({ prompt: 'a cat -c x', webhookUrl: 'https://app.example/h' }),
+      fixture<{ task_id: string }>('callback-failed.json').task_id,
+    );
     const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, fixture('callback-failed.json')));
     expect(job.status).toBe('failed');
     expect(job.error).toEqual({ code: 'bad_request', message: 'Unrecognized argument(s): `-c`, `x`' });
   });
 
   it('reads an ndjson-mode progress snapshot as a running job', async () => {
-    const url = await callbackUrlFor((mj) => mj.imagine({ prompt: 'a cat', webhookUrl: 'https://app.example/h' }));
+    const url = await callbackUrlFor(
+      (mj) => mj.imagine({ prompt: 'a cat', webhookUrl: 'https://app.example/h' }),
+      '49589d2c',
+    );
     const line = JSON.parse(
       '{"task_id":"49589d2c","image_id":"1","progress":35,"actions":[],"image_url":"https://x/p.webp","success":true}',
     );
@@ -202,6 +217,18 @@ describe('parseWebhook', () => {
     );
     await expect(mj.parseWebhook(post('https://app.example/h', { task_id: 42 }))).rejects.toThrow(
       WebhookVerificationError,
+    );
+  });
+
+  it("rejects a bare {task_id} (a submit answer, not a result: §10.4 callbacks always carry success) and another vendor's task", async () => {
+    const url = await callbackUrlFor((mj) => mj.imagine({ prompt: 'a cat', webhookUrl: 'https://app.example/h' }));
+    const mj = client({ webhookSecret: SECRET });
+    const id = '27a1128f-14b5-440e-a82d-510c81e6fcd4';
+    await expect(mj.parseWebhook(post(url, { task_id: id }))).rejects.toThrow(/not a task result/);
+    const apiframeTask = { task_id: id, task_type: 'imagine', status: 'processing', percentage: '40', success: true };
+    await expect(mj.parseWebhook(post(url, apiframeTask))).rejects.toThrow(/`task_type`, a field of another vendor/);
+    await expect(mj.parseWebhook(post(url, { success: true, task_id: id, messageId: id }))).rejects.toThrow(
+      /`messageId`/,
     );
   });
 

@@ -8,6 +8,7 @@ import {
   createClient,
   definedOnly,
   emptyJob,
+  foreignField,
   HttpTransport,
   headerValue,
   InvalidRequestError,
@@ -34,7 +35,15 @@ import {
   SUPPORTED_ACTIONS,
   taskToJob,
 } from './mapping.js';
-import { accountSchema, fetchManySchema, submitSchema, taskSchema, uploadSchema } from './schemas.js';
+import {
+  accountSchema,
+  callbackTaskSchema,
+  FOREIGN_CALLBACK_FIELDS,
+  fetchManySchema,
+  submitSchema,
+  taskSchema,
+  uploadSchema,
+} from './schemas.js';
 
 /** APIFRAME's v1 ("Original") Midjourney API. */
 export const APIFRAME_BASE_URL = 'https://api.apiframe.pro';
@@ -49,7 +58,8 @@ export const APIFRAME_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
 export interface ApiFrameOptions extends ProviderOptions {
   /**
    * Sent to APIFRAME as `webhook_secret` with every request that has a `webhookUrl`; APIFRAME
-   * returns it in the `x-webhook-secret` header, which `parseWebhook` checks in constant time.
+   * returns it in the `x-webhook-secret` header, which `parseWebhook` checks in constant time. It also
+   * signs the callback URL (nonce, expiry, job context), as for every vendor: both checks must pass.
    */
   webhookSecret?: string;
 }
@@ -156,8 +166,9 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   };
 
   /**
-   * The webhook body fields. `input.webhookUrl` arrives already tagged by core with the vendor and the
-   * submission's context (`WEBHOOK_PARAMS`), which `parseWebhook` gets back as its `context` argument.
+   * The webhook body fields. `input.webhookUrl` arrives already tagged and signed by core (vendor,
+   * submission context, nonce, expiry: `WEBHOOK_PARAMS`), which `parseWebhook` gets back as its
+   * `context` argument; `webhook_secret` comes back in `x-webhook-secret` (§1.3, §4), checked on top.
    */
   function webhookFields(input: { webhookUrl?: string }): Record<string, string> {
     if (!input.webhookUrl) return {};
@@ -176,7 +187,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     callOptions: CallOptions,
   ): Promise<Job> {
     const { data } = await http.request(
-      { method: 'POST', path, body, kind: 'submit', schema: submitSchema },
+      { method: 'POST', path, body, kind: 'submit', schema: submitSchema, jobIdField: 'task_id' },
       callOptions,
     );
     const providerJobId = String(data.task_id ?? data.taskId);
@@ -234,8 +245,11 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     // No documented rate limit; the vendor's SDK polls every 3 s.
     poll: { intervalMs: 2_000, maxIntervalMs: 10_000, ...options.poll },
     batch: { max: 20, min: 2 },
+    // x-webhook-secret is checked in parseWebhook, on top of mjgate's URL signature (core).
     webhookSigning: 'vendor',
     webhookSecret,
+    webhookTtlMs: options.webhookTtlMs,
+    secrets: [apiKey, webhookSecret],
 
     async get(providerJobId, callOptions) {
       const { data } = await http.request(
@@ -425,12 +439,21 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
         }
       }
       const body = webhookJson(request, PROVIDER);
+      // Strict enough that no other vendor's callback passes for an APIFRAME task.
+      const foreign = foreignField(body, FOREIGN_CALLBACK_FIELDS);
+      if (foreign) {
+        throw new WebhookVerificationError(
+          `The ${PROVIDER} callback carries \`${foreign}\`, a field of another vendor's callbacks, not of an APIFRAME task (§2). Reject it.`,
+          { provider: PROVIDER },
+        );
+      }
       // The context core read from the callback URL stands in for this process's memory of the submission.
-      const job = observe(body, context);
+      const job = v.is(callbackTaskSchema, body) ? observe(body, context) : undefined;
       if (!job) {
-        throw new WebhookVerificationError(`The ${PROVIDER} callback body is not an APIFRAME task (no task_id).`, {
-          provider: PROVIDER,
-        });
+        throw new WebhookVerificationError(
+          `The ${PROVIDER} callback body is not an APIFRAME task (a task_id with a task_type, status or result, §2).`,
+          { provider: PROVIDER },
+        );
       }
       return job;
     },
@@ -472,5 +495,7 @@ const MIME: Record<string, string> = {
 };
 
 function mimeOf(filename: string): string {
-  return MIME[filename.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+  const extension = filename.split('.').pop()?.toLowerCase() ?? '';
+  // An own-property lookup: a file named `x.constructor` has no known type.
+  return Object.hasOwn(MIME, extension) ? MIME[extension]! : 'application/octet-stream';
 }

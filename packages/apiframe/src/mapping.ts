@@ -2,10 +2,14 @@ import {
   ACTION_IDS,
   type ActionId,
   type ActionInput,
+  countUrls,
   emptyJob,
+  httpUrl,
+  httpUrls,
   type Job,
   type JobStatus,
   type Operation,
+  requireUsableResult,
 } from '@mjgate/core';
 import type { ApiFrameTask } from './schemas.js';
 
@@ -19,6 +23,8 @@ export const PROVIDER = 'apiframe';
 /**
  * APIFRAME status word → neutral status. The documented words first; then words that consumers of
  * the API accept defensively (§2.2), so an undocumented but obvious word does not stall a wait.
+ * Read through {@link statusWord}: any other word leaves the result fields to decide (§11.7), and
+ * without them reads as `running`, so an unknown word never ends a wait early.
  */
 export const STATUS_MAP: Readonly<Record<string, JobStatus>> = {
   pending: 'queued',
@@ -49,6 +55,12 @@ export const STATUS_MAP: Readonly<Record<string, JobStatus>> = {
  * `final`: an image nothing more is offered on (a 2x/4x upscale: past the 2048 px input limit).
  */
 export type ResultKind = 'grid' | 'upscale' | 'image' | 'final' | 'text' | 'seed' | 'video';
+
+/** The neutral status of a status word, looked up as an own property of {@link STATUS_MAP}. */
+export function statusWord(word: string): JobStatus | undefined {
+  // `constructor` or `__proto__` is an unknown word, not an Object.prototype member.
+  return Object.hasOwn(STATUS_MAP, word) ? STATUS_MAP[word] : undefined;
+}
 
 /** The result kind of a job, from its operation and action (so stored jobs work too). */
 export function resultKind(operation: Operation, action?: ActionId): ResultKind {
@@ -174,6 +186,11 @@ interface TaskKind {
 
 const ZOOMS: Readonly<Record<string, ActionId>> = { '1': 'make-square', '1.5': 'zoom-out-1.5x', '2': 'zoom-out-2x' };
 
+/** The action of an `outpaint-<ratio>` task: a fixed zoom button, else Custom Zoom. */
+function zoomAction(ratio: string): ActionId {
+  return Object.hasOwn(ZOOMS, ratio) ? ZOOMS[ratio]! : 'custom-zoom';
+}
+
 /** `task_type` pattern → what created the task. */
 const TASK_TYPES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => TaskKind]> = [
   [/^imagine$/, () => ({ operation: 'imagine' })],
@@ -189,10 +206,7 @@ const TASK_TYPES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => TaskKi
   [/^variations?-([1-4])$/, (m) => ({ operation: 'action', action: `variation-${m[1]}` as ActionId })],
   [/^variations?-(strong|subtle)$/, (m) => ({ operation: 'action', action: `vary-${m[1]}` as ActionId })],
   [/^inpaint$/, () => ({ operation: 'action', action: 'vary-region' })],
-  [
-    /^outpaint-(\d+(?:\.\d+)?)$/,
-    (m) => ({ operation: 'action', action: ZOOMS[String(Number(m[1]))] ?? 'custom-zoom' }),
-  ],
+  [/^outpaint-(\d+(?:\.\d+)?)$/, (m) => ({ operation: 'action', action: zoomAction(String(Number(m[1]))) })],
   [/^pan-(up|down|left|right)$/, (m) => ({ operation: 'action', action: `pan-${m[1]}` as ActionId })],
 ];
 
@@ -259,7 +273,7 @@ function hasResult(task: ApiFrameTask, operation: Operation): boolean {
 
 function statusOf(task: ApiFrameTask, operation: Operation): JobStatus {
   const word = task.status?.trim().toLowerCase();
-  const known = word ? STATUS_MAP[word] : undefined;
+  const known = word ? statusWord(word) : undefined;
   if (known) return known;
   // Final Midjourney examples carry no `status` (§11.7): completion shows in the result fields.
   if (hasResult(task, operation)) return 'succeeded';
@@ -284,15 +298,18 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
   const action = kind ? kind.action : known?.action;
   const status = statusOf(task, operation);
 
-  const tiles = task.image_urls?.filter(Boolean) ?? [];
-  const single = task.image_url && operation !== 'describe' ? [task.image_url] : [];
+  // Only absolute http(s) URLs are kept (core's `httpUrl`); see `requireUsableResult` below.
+  const tiles = httpUrls(task.image_urls);
+  const single = operation === 'describe' ? [] : httpUrls([task.image_url]);
+  const gridUrl = httpUrl(task.original_image_url);
   const texts = Array.isArray(task.content) ? task.content : task.content ? [task.content] : [];
-  const videos = task.video_urls?.length ? task.video_urls : task.video_url ? [task.video_url] : [];
+  const listed = httpUrls(task.video_urls);
+  const videos = listed.length > 0 ? listed : httpUrls([task.video_url]);
   const why = status === 'failed' ? (failureText(task) ?? 'APIFRAME reported the task as failed.') : undefined;
   // An unknown task_type offers nothing rather than a guess.
   const offers = kind || known?.operation ? resultKind(operation, action) : undefined;
 
-  return emptyJob({
+  const job = emptyJob({
     provider: PROVIDER,
     providerJobId,
     operation,
@@ -301,7 +318,7 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
     status,
     progress: status === 'succeeded' ? 100 : percentOf(task.percentage),
     ...((task.prompt ?? known?.prompt) ? { prompt: task.prompt ?? known?.prompt } : {}),
-    ...(task.original_image_url ? { gridUrl: task.original_image_url } : {}),
+    ...(gridUrl ? { gridUrl } : {}),
     images: (tiles.length > 0 ? tiles : single).map((url) => ({ url })),
     videoUrls: videos,
     texts,
@@ -312,4 +329,13 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
     ...(known?.createdAt ? { createdAt: known.createdAt } : {}),
     raw,
   });
+  // A finished task whose every result URL was refused, with nothing else in it, is a broken answer.
+  const offered = countUrls(
+    task.original_image_url,
+    task.image_urls,
+    operation === 'describe' ? undefined : task.image_url,
+    task.video_urls,
+    task.video_url,
+  );
+  return requireUsableResult(job, offered);
 }

@@ -41,6 +41,49 @@ export const taskSchema = v.pipe(
 /** A task object as validated. */
 export type ApiFrameTask = v.InferOutput<typeof taskSchema>;
 
+/**
+ * Fields an APIFRAME callback never has (it is the task object of §2, §4) and other vendors' callbacks
+ * do: ImaginePro's `messageId`; AceData's `success` (on every callback, its §10.4), `progress`,
+ * `trace_id`, `image_id`, `raw_image_url`, and its task records' `request`/`response`.
+ */
+export const FOREIGN_CALLBACK_FIELDS = [
+  'messageId',
+  'success',
+  'progress',
+  'trace_id',
+  'image_id',
+  'raw_image_url',
+  'request',
+  'response',
+] as const;
+
+/** The §2.1 fields a finished task carries its result in. */
+const RESULT_FIELDS = [
+  'original_image_url',
+  'image_urls',
+  'image_url',
+  'video_urls',
+  'video_url',
+  'content',
+  'full_content',
+  'seed',
+] as const;
+
+/**
+ * A callback body (§4): a task with its id and something to say — a `task_type` (on every task,
+ * §2.1), a `status`, or a result field — so a bare `{task_id}` (any vendor's submit answer) is not one.
+ */
+export const callbackTaskSchema = v.pipe(
+  taskSchema,
+  v.check(
+    (t) =>
+      typeof t.task_type === 'string' ||
+      typeof t.status === 'string' ||
+      RESULT_FIELDS.some((field) => t[field] !== undefined && t[field] !== null),
+    'a task_type, a status or a result',
+  ),
+);
+
 /** Every task-creating endpoint answers `{ task_id }` (§1.2). */
 export const submitSchema = v.pipe(
   v.looseObject({ task_id: v.optional(taskId), taskId: v.optional(taskId) }),

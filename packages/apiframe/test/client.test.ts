@@ -44,7 +44,7 @@ describe('setup', () => {
     const scope = nock(BASE, { reqheaders: { authorization: 'from-env-key-123' } })
       .post('/fetch')
       .reply(200, fixture('imagine-processing'));
-    await createApiFrame({ maxRetries: 0 }).get('some-id');
+    await createApiFrame({ maxRetries: 0 }).get(fixture<{ task_id: string }>('imagine-processing').task_id);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -52,7 +52,9 @@ describe('setup', () => {
     const scope = nock('http://127.0.0.1:8787', { reqheaders: { authorization: KEY } })
       .post('/apiframe/fetch')
       .reply(200, fixture('imagine-processing'));
-    await client({ baseUrl: 'http://127.0.0.1:8787/apiframe/' }).get('x');
+    await client({ baseUrl: 'http://127.0.0.1:8787/apiframe/' }).get(
+      fixture<{ task_id: string }>('imagine-processing').task_id,
+    );
     expect(scope.isDone()).toBe(true);
   });
 

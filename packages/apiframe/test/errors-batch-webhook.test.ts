@@ -9,7 +9,9 @@ import {
   ProviderError,
   RateLimitError,
   ResponseValidationError,
+  signWebhookUrl,
   WEBHOOK_PARAMS,
+  type WebhookContext,
   WebhookVerificationError,
 } from '@mjgate/core';
 import nock from 'nock';
@@ -83,7 +85,8 @@ describe('errors', () => {
 
   it('a read that fails with 502 is retried', async () => {
     const scope = vendor().post('/fetch').reply(502, {}).post('/fetch').reply(200, fixture('imagine-processing'));
-    expect(await client({ maxRetries: 1 }).get('x')).toMatchObject({ status: 'running' });
+    const id = fixture<{ task_id: string }>('imagine-processing').task_id;
+    expect(await client({ maxRetries: 1 }).get(id)).toMatchObject({ status: 'running' });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -219,7 +222,8 @@ describe('getMany and batched waits', () => {
     const api = client();
     const controller = new AbortController();
     const waits = ids(30).map((id) => api.wait(id, { signal: controller.signal, pollIntervalMs: 5 }).catch(() => null));
-    await vi.waitFor(() => expect(requests.flat().length).toBeGreaterThanOrEqual(90), { timeout: 5_000 });
+    // A hang guard, not a race: the count only grows, however slowly a busy machine runs.
+    await vi.waitFor(() => expect(requests.flat().length).toBeGreaterThanOrEqual(90), { timeout: 15_000 });
     controller.abort();
     await Promise.all(waits);
     // 30 waits × 3+ rounds would be 90+ single requests; batched, each request carries many ids.
@@ -228,13 +232,17 @@ describe('getMany and batched waits', () => {
 });
 
 describe('webhooks', () => {
-  const post = (body: unknown, headers: Record<string, string> | Headers, url = 'https://app.test/hooks/apiframe') => ({
+  const HOOK = 'https://app.test/hooks/apiframe';
+  const post = (body: unknown, headers: Record<string, string> | Headers, url: string) => ({
     url,
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  /** A callback URL signed as a client with `SECRET` hands it out (no job remembered for it). */
+  const signed = (context: WebhookContext = {}, url = HOOK) => signWebhookUrl(url, 'apiframe', SECRET, context);
+  const SIGNATURE_PARAMS = [WEBHOOK_PARAMS.nonce, WEBHOOK_PARAMS.signature, WEBHOOK_PARAMS.expires];
 
-  it("sends webhook_url (with core's context) and webhook_secret; a fresh client maps the callback to the polled job", async () => {
+  it("sends webhook_url (signed, with core's context) and webhook_secret; a fresh client maps the callback to the polled job", async () => {
     let sent: Record<string, string> = {};
     vendor()
       .post('/upscale-1x')
@@ -250,8 +258,12 @@ describe('webhooks', () => {
     expect(sent.webhook_secret).toBe(SECRET);
     const url = new URL(sent.webhook_url!);
     expect(url.origin + url.pathname).toBe('https://app.test/hooks/apiframe');
-    // Exactly what core put there: no signature (APIFRAME signs with its header), no adapter extras.
-    expect(Object.fromEntries(url.searchParams)).toEqual({
+    // Core's context and, like every vendor's since the header alone proves nothing about the job,
+    // mjgate's signature with its nonce and expiry; no adapter extras, and never the secret itself.
+    const params = Object.fromEntries(url.searchParams);
+    for (const name of SIGNATURE_PARAMS) expect(params[name], name).toBeTruthy();
+    for (const name of SIGNATURE_PARAMS) delete params[name];
+    expect(params).toEqual({
       tenant: '7',
       [WEBHOOK_PARAMS.provider]: 'apiframe',
       [WEBHOOK_PARAMS.operation]: 'action',
@@ -259,6 +271,7 @@ describe('webhooks', () => {
       [WEBHOOK_PARAMS.parentId]: GRID.id,
       [WEBHOOK_PARAMS.ref]: 'order-42',
     });
+    expect(sent.webhook_url).not.toContain(SECRET);
 
     const payload = { ...fixture<object>('upscale-1x-finished'), task_id: 'up-1' };
     vendor().post('/fetch').reply(200, payload);
@@ -278,22 +291,18 @@ describe('webhooks', () => {
     const { createdAt: _a, ...pushed } = job;
     const { createdAt: _b, ...viaPoll } = polled;
     expect(pushed).toEqual(viaPoll);
+
+    // The URL was handed out with task up-1: the same URL and header with another task's body are refused.
+    const other = { ...payload, task_id: 'up-2' };
+    const refused = await failure(receiver.parseWebhook(post(other, { 'x-webhook-secret': SECRET }, url.toString())));
+    expect(refused.message).toMatch(/issued for job apiframe:up-1/);
   });
 
   it('a fresh client takes operation and action from the callback URL when the body has no task_type', async () => {
-    const url = new URL('https://app.test/hooks/apiframe');
-    url.search = new URLSearchParams({
-      [WEBHOOK_PARAMS.provider]: 'apiframe',
-      [WEBHOOK_PARAMS.operation]: 'action',
-      [WEBHOOK_PARAMS.action]: 'upscale-2',
-      [WEBHOOK_PARAMS.parentId]: GRID.id,
-      [WEBHOOK_PARAMS.ref]: 'r-2',
-    }).toString();
+    const url = await signed({ operation: 'action', action: 'upscale-2', parentId: GRID.id, ref: 'r-2' });
     const body: Record<string, unknown> = { ...fixture<object>('upscale-1x-finished'), task_id: 'up-2' };
     delete body.task_type;
-    const job = await client({ webhookSecret: SECRET }).parseWebhook(
-      post(body, { 'x-webhook-secret': SECRET }, url.toString()),
-    );
+    const job = await client({ webhookSecret: SECRET }).parseWebhook(post(body, { 'x-webhook-secret': SECRET }, url));
     expect(job).toMatchObject({
       id: 'apiframe:up-2',
       operation: 'action',
@@ -311,6 +320,7 @@ describe('webhooks', () => {
       post(
         fixture('imagine-finished'),
         new Headers({ 'X-Webhook-Secret': SECRET, 'content-type': 'application/json' }),
+        await signed(),
       ),
     );
     expect(pushed).toEqual(polled);
@@ -318,7 +328,7 @@ describe('webhooks', () => {
 
   it('normalises a progress callback', async () => {
     const job = await client({ webhookSecret: SECRET }).parseWebhook(
-      post(fixture('upscale-alt-processing'), { 'x-webhook-secret': SECRET }),
+      post(fixture('upscale-alt-processing'), { 'x-webhook-secret': SECRET }, await signed()),
     );
     expect(job).toMatchObject({ action: 'upscale-creative', status: 'running', progress: 80, actions: [] });
   });
@@ -327,30 +337,70 @@ describe('webhooks', () => {
     ['a wrong secret', { 'x-webhook-secret': 'not-the-secret' }],
     ['a missing secret', {}],
     ['a secret that is a prefix of the right one', { 'x-webhook-secret': SECRET.slice(0, -1) }],
-  ])('rejects %s', async (_, headers) => {
+  ])('rejects %s, even on a correctly signed URL', async (_, headers) => {
     const error = await failure(
-      client({ webhookSecret: SECRET }).parseWebhook(post(fixture('imagine-finished'), headers)),
+      client({ webhookSecret: SECRET }).parseWebhook(post(fixture('imagine-finished'), headers, await signed())),
     );
     expect(error).toBeInstanceOf(WebhookVerificationError);
     expect(error.message).toMatch(/x-webhook-secret/);
   });
 
-  it('reads the secret from Node-style headers (arrays)', async () => {
+  it('rejects the right x-webhook-secret on a URL mjgate did not sign, or altered, or expired: both checks must pass', async () => {
+    const api = client({ webhookSecret: SECRET });
+    const headers = { 'x-webhook-secret': SECRET };
+    const body = fixture('imagine-finished');
+    // Before URLs were signed, this header was all there was: anyone who saw one callback could post any result.
+    const unsigned = await failure(api.parseWebhook(post(body, headers, `${HOOK}?mjgate_provider=apiframe`)));
+    expect(unsigned.message).toMatch(/not signed by mjgate/);
+
+    const relabelled = new URL(await signed({ operation: 'imagine', ref: 'r-1' }));
+    relabelled.searchParams.set(WEBHOOK_PARAMS.ref, 'r-2');
+    expect((await failure(api.parseWebhook(post(body, headers, relabelled.toString())))).message).toMatch(
+      /does not match webhookSecret/,
+    );
+
+    const issuedAt = Date.parse('2030-01-01T00:00:00Z');
+    const short = await signWebhookUrl(HOOK, 'apiframe', SECRET, {}, { ttlMs: 60_000, now: issuedAt });
+    vi.useFakeTimers({ toFake: ['Date'], now: issuedAt + 60_001 });
+    try {
+      expect((await failure(api.parseWebhook(post(body, headers, short)))).message).toMatch(/expired/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reads the secret from Node-style headers (arrays) and a path-only URL', async () => {
+    const url = new URL(await signed());
     const job = await client({ webhookSecret: SECRET }).parseWebhook({
-      url: '/hooks',
+      url: url.pathname + url.search,
       headers: { 'x-webhook-secret': [SECRET] },
       body: new TextEncoder().encode(JSON.stringify(fixture('seed-finished'))),
     });
     expect(job.seed).toBe('993456789123');
   });
 
-  it('rejects a body that is not JSON or not a task', async () => {
+  it('rejects a body that is not JSON, not a task, or a bare {task_id}', async () => {
     const api = client({ webhookSecret: SECRET });
     const headers = { 'x-webhook-secret': SECRET };
-    expect(await failure(api.parseWebhook(post('not json', headers)))).toBeInstanceOf(WebhookVerificationError);
-    expect(await failure(api.parseWebhook(post({ status: 'finished' }, headers)))).toBeInstanceOf(
+    const url = await signed();
+    expect(await failure(api.parseWebhook(post('not json', headers, url)))).toBeInstanceOf(WebhookVerificationError);
+    expect(await failure(api.parseWebhook(post({ status: 'finished' }, headers, url)))).toBeInstanceOf(
       WebhookVerificationError,
     );
+    // Every vendor's submit answer looks like this; it says nothing about a task.
+    const bare = await failure(api.parseWebhook(post({ task_id: 'x-1' }, headers, url)));
+    expect(bare.message).toMatch(/not an APIFRAME task/);
+  });
+
+  it("rejects another vendor's callback body even with the right header and URL", async () => {
+    const api = client({ webhookSecret: SECRET });
+    const headers = { 'x-webhook-secret': SECRET };
+    const url = await signed();
+    // AceData's result (§10.4 of its reference: always `success`) and ImaginePro's message (`messageId`).
+    const acedata = { success: true, task_id: 'b726a27a', image_url: 'https://cdn.example/g.png', progress: 100 };
+    const imaginepro = { messageId: 'm-1', task_id: 'm-1', status: 'DONE', progress: 100 };
+    expect((await failure(api.parseWebhook(post(acedata, headers, url)))).message).toMatch(/`success`/);
+    expect((await failure(api.parseWebhook(post(imaginepro, headers, url)))).message).toMatch(/`messageId`/);
   });
 
   it('without a webhookSecret, sends no webhook_secret, warns, and accepts callbacks unchecked', async () => {
@@ -362,6 +412,8 @@ describe('webhooks', () => {
     await api.describe({ imageUrl: 'https://img.test/a.png', webhookUrl: 'https://app.test/hook' });
     expect(scope.isDone()).toBe(true);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('webhookSecret'));
-    expect(await api.parseWebhook(post(fixture('describe-finished'), {}))).toMatchObject({ status: 'succeeded' });
+    expect(await api.parseWebhook(post(fixture('describe-finished'), {}, HOOK))).toMatchObject({
+      status: 'succeeded',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type ActionId, GRID_ACTIONS, UPSCALED_ACTIONS } from '@mjgate/core';
+import { type ActionId, GRID_ACTIONS, MjGateError, ResponseValidationError, UPSCALED_ACTIONS } from '@mjgate/core';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { parseTaskType, taskToJob } from '../src/mapping.js';
@@ -231,9 +231,13 @@ describe('task_type', () => {
   });
 
   it('the result of an action offered from a grid or an upscale can be acted on in turn', () => {
-    expect(map({ task_id: 'v', task_type: 'variation-strong', image_urls: ['a', 'b', 'c', 'd'] }).actions).toContain(
-      'upscale-2',
-    );
+    expect(
+      map({
+        task_id: 'v',
+        task_type: 'variation-strong',
+        image_urls: ['a', 'b', 'c', 'd'].map((n) => `https://x/${n}.png`),
+      }).actions,
+    ).toContain('upscale-2');
     expect(map({ task_id: 'u', task_type: 'upscale-4x', image_url: 'https://x/big.png' }).actions).toEqual([]);
   });
 });
@@ -260,5 +264,71 @@ describe('what the client remembers', () => {
   it('uses the remembered operation when the task_type is missing', () => {
     const raw = { task_id: 'x', status: 'processing' };
     expect(taskToJob(raw, v.parse(taskSchema, raw), { operation: 'describe' }).operation).toBe('describe');
+  });
+});
+
+describe('only http(s) URLs reach a Job (issue 10 §5)', () => {
+  it('drops a hostile grid URL and hostile tiles, and keeps the rest', () => {
+    const raw = fixture<{ image_urls: string[] }>('imagine-finished');
+    const job = map({
+      ...raw,
+      original_image_url: 'javascript:alert(1)',
+      image_urls: [raw.image_urls[0], 'data:image/png;base64,AAAA', 'file:///etc/passwd', raw.image_urls[3]],
+    });
+    expect(job.status).toBe('succeeded');
+    expect(job.gridUrl).toBeUndefined();
+    expect(job.images).toEqual([{ url: raw.image_urls[0] }, { url: raw.image_urls[3] }]);
+  });
+
+  it('a finished grid whose every URL is refused is bad_response, not an empty success', () => {
+    const bad = { task_id: 'g', task_type: 'imagine', original_image_url: '//cdn/x.png', image_urls: ['javascript:1'] };
+    const error = (() => {
+      try {
+        map(bad);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(MjGateError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error).toMatchObject({ code: 'bad_response', retryable: false, provider: 'apiframe' });
+    expect((error as Error).message).toMatch(/apiframe:g as succeeded with no usable http\(s\) URL/);
+  });
+
+  it('a finished video: refused video_urls fall back to video_url; none usable is bad_response', () => {
+    const raw = fixture('video-finished');
+    expect(map({ ...raw, video_urls: ['file:///a.mp4'], video_url: 'https://v/0.mp4' }).videoUrls).toEqual([
+      'https://v/0.mp4',
+    ]);
+    expect(() => map({ ...raw, video_urls: ['file:///a.mp4'], video_url: 'javascript:1' })).toThrow(
+      ResponseValidationError,
+    );
+  });
+
+  it('describe keeps its texts whatever its echoed input image is', () => {
+    const job = map({ ...fixture('describe-finished'), image_url: 'javascript:alert(1)' });
+    expect(job).toMatchObject({ status: 'succeeded', images: [] });
+    expect(job.texts).toHaveLength(4);
+  });
+
+  it('a task still processing is never bad_response, whatever its preview URLs', () => {
+    expect(map(task({ status: 'processing', image_urls: ['javascript:1'] }))).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('hostile status words', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'rendering'])(
+    'the word %j is unknown: running without a result, the result fields decide with one',
+    (status) => {
+      const running = map(task({ status }));
+      expect(running.status).toBe('running');
+      expect((running.raw as { status: string }).status).toBe(status);
+      expect(map({ ...fixture('imagine-finished'), status }).status).toBe('succeeded');
+      expect(map(task({ status, message: 'Midjourney failed' })).status).toBe('failed');
+    },
+  );
+
+  it.each(['outpaint-1', 'outpaint-1.5', 'outpaint-2', 'outpaint-1.25'])('%s maps to a zoom action', (type) => {
+    expect(parseTaskType(type)?.action).toMatch(/^(make-square|zoom-out-1\.5x|zoom-out-2x|custom-zoom)$/);
   });
 });

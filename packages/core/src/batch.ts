@@ -1,4 +1,4 @@
-import { NotFoundError } from './errors.js';
+import { MjGateError, NotFoundError } from './errors.js';
 import type { Job, ProviderName } from './job.js';
 
 export interface BatcherOptions {
@@ -87,6 +87,19 @@ export class Batcher {
           );
       }
     } catch (error) {
+      // A batch answer the adapter could not read may hold one bad record among good ones: each
+      // job is asked for on its own, so one vendor record cannot fail every wait sharing its batch.
+      if (chunk.length > 1 && MjGateError.isInstance(error) && error.code === 'bad_response') {
+        await Promise.all(
+          waiters.map((w) =>
+            this.#options.fetchOne(w.id).then(
+              (job) => w.resolve(job),
+              (single: unknown) => w.reject(single),
+            ),
+          ),
+        );
+        return;
+      }
       for (const w of waiters) w.reject(error);
     }
   }

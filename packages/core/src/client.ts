@@ -1,7 +1,8 @@
 import type * as v from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
 import { Batcher } from './batch.js';
-import { InvalidRequestError, NotFoundError, UnsupportedError } from './errors.js';
+import { InvalidRequestError, MjGateError, NotFoundError, type Submission, UnsupportedError } from './errors.js';
+import { OutputGuard, submissionOf } from './guard.js';
 import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import {
   actionInputSchema,
@@ -28,7 +29,14 @@ import type {
   WebhookRequest,
 } from './types.js';
 import { DEFAULT_POLL, type PollDefaults, waitFor, watchJob } from './wait.js';
-import { signWebhookUrl, verifyWebhookUrl, type WebhookContext, webhookContext } from './webhook.js';
+import {
+  checkWebhookJob,
+  rememberWebhookJob,
+  signWebhookUrl,
+  verifyWebhookUrl,
+  type WebhookContext,
+  webhookContext,
+} from './webhook.js';
 
 /** A job named by the caller: its neutral id split, and the job itself when the caller passed one. */
 export interface JobRef {
@@ -54,11 +62,21 @@ export interface ProviderDefinition {
   /** When `getMany` exists: ids per request, and the fewest the vendor accepts. */
   batch?: { max: number; min?: number; windowMs?: number };
   /**
-   * `'url'`: the vendor signs nothing, so mjgate signs the callback URL with `webhookSecret` and
-   * checks it on arrival. `'vendor'`: the adapter checks the vendor's own secret in `parseWebhook`.
+   * How the vendor itself authenticates callbacks. Either way, with `webhookSecret` set, mjgate signs
+   * the callback URL (nonce, expiry, context) and checks it on arrival. `'url'`: that is all there is,
+   * the vendor signs nothing. `'vendor'`: the adapter also checks the vendor's own secret in
+   * `parseWebhook` (APIFRAME's `x-webhook-secret`); both must pass.
    */
   webhookSigning?: 'url' | 'vendor';
   webhookSecret?: string;
+  /** How long a signed callback URL verifies after the submission, ms. Default 72 hours. */
+  webhookTtlMs?: number;
+  /**
+   * The client's credentials (API key, webhook secret). Core masks them in every `Job` and error the
+   * client hands out — messages, `job.error`, `job.raw`, `toJSON()` and inspect output — whatever
+   * the vendor echoed back.
+   */
+  secrets?: readonly (string | undefined)[];
 
   get(providerJobId: string, options: CallOptions): Promise<Job>;
   getMany?(providerJobIds: string[], options: CallOptions): Promise<Job[]>;
@@ -74,6 +92,11 @@ export interface ProviderDefinition {
   cancel?(job: JobRef, options: CallOptions): Promise<Job>;
   account?(options: CallOptions): Promise<Account>;
   /**
+   * Looks for the job a submission with an unknown outcome may have created (see
+   * `MjGateError.submission`): `undefined` when the vendor lists no such job.
+   */
+  findSubmission?(submission: Submission, options: CallOptions): Promise<Job | undefined>;
+  /**
    * Normalises a callback to a `Job`. For `'url'` signing it is already verified. `context` is what the
    * submission put in the callback URL (operation, action, parent, ref); core fills the job's missing
    * `action`, `parentId` and `ref` from it afterwards.
@@ -82,8 +105,9 @@ export interface ProviderDefinition {
 }
 
 /** Builds a complete {@link MidjourneyClient} from a thin vendor {@link ProviderDefinition}. */
-export function createClient(def: ProviderDefinition): MidjourneyClient {
-  const { provider, capabilities } = def;
+export function createClient(definition: ProviderDefinition): MidjourneyClient {
+  const { provider, capabilities } = definition;
+  const def = guardDefinition(definition, new OutputGuard(provider, definition.secrets));
   const poll: PollDefaults = { ...DEFAULT_POLL, ...def.poll };
   const batcher =
     def.getMany && def.batch
@@ -133,14 +157,23 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
   async function withWebhook<T extends { webhookUrl?: string; ref?: string }>(
     input: T,
     context: Omit<WebhookContext, 'ref'>,
-  ): Promise<T> {
-    if (!input.webhookUrl) return input;
+    submit: (input: T) => Promise<Job>,
+  ): Promise<Job> {
+    if (!input.webhookUrl) return submit(input);
     if (!capabilities.webhooks) return unsupported('webhooks');
-    const secret = def.webhookSigning === 'vendor' ? undefined : def.webhookSecret;
-    return {
-      ...input,
-      webhookUrl: await signWebhookUrl(input.webhookUrl, provider, secret, { ...context, ref: input.ref }),
-    };
+    // Every vendor's URL is signed, APIFRAME's too (its own header secret is checked on top): the
+    // signature is what binds a callback to one submission, its context and its expiry.
+    const webhookUrl = await signWebhookUrl(
+      input.webhookUrl,
+      provider,
+      def.webhookSecret,
+      { ...context, ref: input.ref },
+      { ttlMs: def.webhookTtlMs },
+    );
+    const job = await submit({ ...input, webhookUrl });
+    // Now the job is known: a callback to this URL that names another job is refused (see parseWebhook).
+    rememberWebhookJob(webhookUrl, job.id);
+    return job;
   }
 
   async function resolveJob(job: Job | string, options: CallOptions): Promise<Job> {
@@ -155,7 +188,7 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     async imagine(input, options = {}) {
       const run = need('imagine', 'imagine');
       const valid = validateInput(imagineInputSchema, input, 'imagine', provider) as ImagineInput;
-      return run(await withWebhook(valid, { operation: 'imagine' }), options);
+      return withWebhook(valid, { operation: 'imagine' }, (signed) => run(signed, options));
     },
 
     async act(job, action, input = {}, options = {}) {
@@ -189,30 +222,27 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
           { provider },
         );
       }
-      return run(
-        parent,
-        id,
-        await withWebhook(valid, { operation: 'action', action: id, parentId: parent.id }),
-        options,
+      return withWebhook(valid, { operation: 'action', action: id, parentId: parent.id }, (signed) =>
+        run(parent, id, signed, options),
       );
     },
 
     async describe(input, options = {}) {
       const run = need('describe', 'describe');
       const valid = validateInput(describeInputSchema, input, 'describe', provider);
-      return run(await withWebhook(valid, { operation: 'describe' }), options);
+      return withWebhook(valid, { operation: 'describe' }, (signed) => run(signed, options));
     },
 
     async blend(input, options = {}) {
       const run = need('blend', 'blend');
       const valid = validateInput(blendInputSchema, input, 'blend', provider);
-      return run(await withWebhook(valid, { operation: 'blend' }), options);
+      return withWebhook(valid, { operation: 'blend' }, (signed) => run(signed, options));
     },
 
     async faceSwap(input, options = {}) {
       const run = need('faceSwap', 'faceswap');
       const valid = validateInput(faceSwapInputSchema, input, 'faceSwap', provider);
-      return run(await withWebhook(valid, { operation: 'faceswap' }), options);
+      return withWebhook(valid, { operation: 'faceswap' }, (signed) => run(signed, options));
     },
 
     async video(input, options = {}) {
@@ -220,13 +250,15 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
       const valid = validateInput(videoInputSchema as v.GenericSchema<unknown, VideoInput>, input, 'video', provider);
       // The schema only checks `extend` has an id; resolve the caller's own value so a full Job stays whole.
       const resolved: ResolvedVideoInput = { ...valid, extend: input.extend ? ref(input.extend) : undefined };
-      return run(await withWebhook(resolved, { operation: 'video', parentId: resolved.extend?.id }), options);
+      return withWebhook(resolved, { operation: 'video', parentId: resolved.extend?.id }, (signed) =>
+        run(signed, options),
+      );
     },
 
     async shorten(input, options = {}) {
       const run = need('shorten', 'shorten');
       const valid = validateInput(shortenInputSchema, input, 'shorten', provider);
-      return run(await withWebhook(valid, { operation: 'shorten' }), options);
+      return withWebhook(valid, { operation: 'shorten' }, (signed) => run(signed, options));
     },
 
     async seed(job, options = {}) {
@@ -243,11 +275,17 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
       const chunks: string[][] = [];
       const { max = 1, min = 1 } = def.getMany && def.batch ? def.batch : {};
       for (let i = 0; i < unique.length; i += max) chunks.push(unique.slice(i, i + max));
+      const one = (chunk: string[]) => Promise.all(chunk.map((id) => def.get(id, options)));
       const results = await Promise.all(
         chunks.map((chunk) =>
           def.getMany && chunk.length >= min && def.batch
-            ? def.getMany(chunk, options)
-            : Promise.all(chunk.map((id) => def.get(id, options))),
+            ? // One unreadable record must not fail the others: a batch that could not be read is
+              // asked for again one job at a time, so the bad one alone fails.
+              def.getMany(chunk, options).catch((error: unknown) => {
+                if (MjGateError.isInstance(error) && error.code === 'bad_response') return one(chunk);
+                throw error;
+              })
+            : one(chunk),
         ),
       );
       const byId = new Map(results.flat().map((job) => [job.providerJobId, job]));
@@ -267,6 +305,22 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
     async account(options = {}) {
       if (!capabilities.account || !def.account) return unsupported('account information');
       return def.account(options);
+    },
+
+    async findSubmission(submission, options = {}) {
+      if (!def.findSubmission) {
+        throw new UnsupportedError(
+          `${provider} offers no way to list jobs, so a submission with an unknown outcome cannot be looked up. Pass a webhookUrl with each submission: the vendor calls it for every job it created.`,
+          { provider },
+        );
+      }
+      if (submission?.provider !== provider) {
+        throw new InvalidRequestError(
+          `This submission was sent to ${String(submission?.provider)}, not ${provider}: look it up with that client, or the gateway.`,
+          { provider },
+        );
+      }
+      return def.findSubmission(submission, options);
     },
 
     watch(job, options = {}) {
@@ -297,11 +351,13 @@ export function createClient(def: ProviderDefinition): MidjourneyClient {
 
     async parseWebhook(request) {
       if (!capabilities.webhooks || !def.parseWebhook) return unsupported('webhooks');
-      if (def.webhookSigning !== 'vendor' && def.webhookSecret) {
-        await verifyWebhookUrl(request.url, provider, def.webhookSecret);
-      }
+      const secret = def.webhookSecret;
+      // Signature and expiry first (for every vendor; the adapter checks a vendor's own secret on top).
+      if (secret) await verifyWebhookUrl(request.url, provider, secret);
       const context = webhookContext(request.url);
       const job = await def.parseWebhook(request, context);
+      // Only a verified URL's nonce and ref can be trusted to say which job it was issued for.
+      if (secret) checkWebhookJob(job, request.url, provider, context);
       const filled: Partial<Job> = {};
       if (job.action === undefined && context.action) filled.action = context.action;
       if (job.parentId === undefined && context.parentId) filled.parentId = context.parentId;
@@ -322,3 +378,58 @@ const OPERATION_NAMES: Record<Operation, string> = {
   shorten: 'shorten',
   seed: 'seed lookups',
 };
+
+type Method = (...args: never[]) => Promise<unknown>;
+
+/**
+ * The definition with every method's results and errors passed through the {@link OutputGuard}: the
+ * one place no adapter can bypass (waits, batches and webhooks all call through it).
+ */
+function guardDefinition(def: ProviderDefinition, guard: OutputGuard): ProviderDefinition {
+  const signalOf = (options: unknown): AbortSignal | undefined =>
+    options && typeof options === 'object' ? (options as CallOptions).signal : undefined;
+  const wrap = <M extends Method>(
+    method: M | undefined,
+    onResult: (result: Awaited<ReturnType<M>>, args: Parameters<M>) => unknown,
+    submission?: (args: Parameters<M>) => Omit<Submission, 'provider'>,
+  ): M | undefined => {
+    if (!method) return undefined;
+    return (async (...args: Parameters<M>) => {
+      const sent = submission?.(args);
+      try {
+        return onResult((await method.apply(def, args)) as Awaited<ReturnType<M>>, args);
+      } catch (error) {
+        throw guard.error(error, sent, signalOf(args.at(-1)));
+      }
+    }) as M;
+  };
+  const job = (result: Job) => guard.job(result);
+  const submitted = (operation: Operation) => (args: readonly unknown[]) => submissionOf(operation, args[0]);
+  const actionSubmission = (args: readonly unknown[]) => {
+    const [parent, action, input] = args as [Job, ActionId, ActionInput | undefined];
+    const out = { ...submissionOf('action', input), action, parentId: parent.id };
+    if (out.prompt === undefined && parent.prompt !== undefined) out.prompt = parent.prompt;
+    return out;
+  };
+  return {
+    ...def,
+    get: wrap(def.get, (result, [id]) => guard.jobFor(id, result)) as ProviderDefinition['get'],
+    getMany: wrap(def.getMany, (results, [ids]) => {
+      // Answers about jobs nobody asked for are dropped; a missing one is reported by the caller.
+      const asked = new Set(ids);
+      return results.filter((result) => asked.has(result.providerJobId)).map(job);
+    }),
+    imagine: wrap(def.imagine, job, submitted('imagine')),
+    act: wrap(def.act, job, actionSubmission),
+    describe: wrap(def.describe, job, submitted('describe')),
+    blend: wrap(def.blend, job, submitted('blend')),
+    faceSwap: wrap(def.faceSwap, job, submitted('faceswap')),
+    video: wrap(def.video, job, submitted('video')),
+    shorten: wrap(def.shorten, job, submitted('shorten')),
+    seed: wrap(def.seed, job),
+    cancel: wrap(def.cancel, job),
+    account: wrap(def.account, (result) => guard.account(result)),
+    findSubmission: wrap(def.findSubmission, (result) => (result ? guard.job(result) : undefined)),
+    parseWebhook: wrap(def.parseWebhook, job),
+  };
+}

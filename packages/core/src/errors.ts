@@ -1,4 +1,5 @@
-import type { Job, ProviderName } from './job.js';
+import type { ActionId } from './actions.js';
+import type { Job, Operation, ProviderName } from './job.js';
 
 /** The `code` of every mjgate error. */
 export type ErrorCode =
@@ -16,11 +17,43 @@ export type ErrorCode =
   | 'unsupported'
   | 'webhook_verification';
 
+/**
+ * What is known of a submission whose outcome is unknown ({@link MjGateError.mayHaveCreatedJob}):
+ * enough to look the job up at the vendor before paying for it twice. Plain JSON: store it.
+ */
+export interface Submission {
+  provider: ProviderName;
+  operation: Operation;
+  /** For `operation: 'action'`: which action, on which job (its full id). */
+  action?: ActionId;
+  parentId?: string;
+  /** The caller's correlation value, when the submission carried one: the surest way to find it. */
+  ref?: string;
+  /** The prompt as sent (with the flags mjgate added), when the operation has one. */
+  prompt?: string;
+  /** When the request was sent, ISO-8601. */
+  sentAt: string;
+  /** The vendor's job id, when a partial answer named it. */
+  providerJobId?: string;
+}
+
+/** The plain summary mjgate keeps as `cause`: never a library object that may hold the request. */
+export interface ErrorSummary {
+  name: string;
+  message: string;
+  code?: string;
+}
+
 /** Options every mjgate error takes. */
 export interface MjGateErrorOptions {
   provider?: ProviderName;
   status?: number;
   requestId?: string;
+  /**
+   * What caused this error. Anything that is not an `MjGateError` is kept as a plain
+   * {@link ErrorSummary} (name, code and message of its innermost error), because library errors
+   * carry the `Request`, credentials included.
+   */
   cause?: unknown;
   retryable?: boolean;
   /**
@@ -29,11 +62,60 @@ export interface MjGateErrorOptions {
    * Look the job up before submitting again: it may exist, and may be billed.
    */
   mayHaveCreatedJob?: boolean;
+  /** With `mayHaveCreatedJob`: what was sent, to find the job again. */
+  submission?: Submission;
 }
 
 // A registry-wide symbol, so two copies of this package (say one bundled in an app, one in a
 // dependency) still recognise each other's errors.
 const MARK = Symbol.for('mjgate.error');
+// Node's `util.inspect` hook, by its registry name: core imports nothing from `node:`.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+// The secrets each error must never show, kept off the object so no serialiser can reach them.
+const knownSecrets = new WeakMap<object, readonly string[]>();
+
+/**
+ * A plain summary of any thrown value, from the innermost error of its `cause` chain (where Node
+ * puts the system error: `ECONNRESET`, `UND_ERR_SOCKET`). An `MjGateError` is kept as it is.
+ */
+export function summarizeError(error: unknown): ErrorSummary | MjGateError | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (MjGateError.isInstance(error)) return error;
+  let inner: unknown = error;
+  for (let depth = 0; depth < 8; depth++) {
+    const next = inner && typeof inner === 'object' ? (inner as { cause?: unknown }).cause : undefined;
+    if (!next || typeof next !== 'object') break;
+    inner = next;
+  }
+  const name = safeString((inner as { name?: unknown })?.name) ?? typeof inner;
+  const message = safeString((inner as { message?: unknown })?.message) ?? safeString(inner) ?? '';
+  const summary: ErrorSummary = { name, message: message.slice(0, 300) };
+  const code = networkCode(error);
+  if (code !== undefined) summary.code = code;
+  return summary;
+}
+
+/** The first string `code` along an error's `cause` chain (`ECONNREFUSED`, `UND_ERR_SOCKET`). */
+export function networkCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    let code: unknown;
+    try {
+      code = (e as { code?: unknown }).code;
+    } catch {
+      return undefined;
+    }
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function safeString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
 
 /**
  * Base class of every error mjgate throws. Recognise it with {@link MjGateError.isInstance}
@@ -49,7 +131,10 @@ export class MjGateError extends Error {
   readonly retryable: boolean;
   /** See {@link MjGateErrorOptions.mayHaveCreatedJob}. */
   readonly mayHaveCreatedJob: boolean;
-  override readonly cause?: unknown;
+  /** Set when {@link mayHaveCreatedJob} is: what was sent, to look the job up before submitting again. */
+  readonly submission?: Submission;
+  /** A plain {@link ErrorSummary}, or the `MjGateError` this one wraps. */
+  override readonly cause?: ErrorSummary | MjGateError;
 
   constructor(code: ErrorCode, message: string, options: MjGateErrorOptions = {}) {
     super(message);
@@ -60,7 +145,35 @@ export class MjGateError extends Error {
     this.requestId = options.requestId;
     this.retryable = options.retryable ?? false;
     this.mayHaveCreatedJob = options.mayHaveCreatedJob ?? false;
-    if (options.cause !== undefined) this.cause = options.cause;
+    if (options.submission !== undefined) this.submission = options.submission;
+    const cause = summarizeError(options.cause);
+    if (cause !== undefined) this.cause = cause;
+  }
+
+  /**
+   * The error as plain JSON — what a log shipper or `JSON.stringify` shows — with every secret the
+   * client knows masked, as a backstop to the redaction of each message.
+   */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const key of ['provider', 'status', 'requestId', 'retryable', 'mayHaveCreatedJob', 'submission'] as const) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    const retryAfterMs = (this as { retryAfterMs?: unknown }).retryAfterMs;
+    if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
+    const job = (this as { job?: unknown }).job;
+    if (job !== undefined) out.job = job;
+    if (this.cause !== undefined) {
+      out.cause = MjGateError.isInstance(this.cause) ? this.cause.toJSON() : { ...this.cause };
+    }
+    return maskSecrets(out, secretsOf(this));
+  }
+
+  /** Node's `util.inspect` (and so `console.log(err)`): the stack and {@link toJSON}'s fields, masked. */
+  [INSPECT](): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const stack = redact(this.stack ?? `${this.name}: ${this.message}`, secretsOf(this));
+    return Object.keys(fields).length ? `${stack} ${JSON.stringify(fields, null, 2)}` : stack;
   }
 
   /** The code every instance of this class has; `undefined` on the base class. */
@@ -159,4 +272,54 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
     if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
   return out;
+}
+
+/**
+ * A copy of any JSON-like value with each secret masked in every string (keys included). Cycles and
+ * depth past 64 become `'[…]'`, so a hostile body cannot make it recurse without end.
+ */
+export function maskSecrets<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  const usable = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  if (usable.length === 0) return value;
+  const seen = new WeakSet<object>();
+  const walk = (item: unknown, depth: number): unknown => {
+    if (typeof item === 'string') return redact(item, usable);
+    if (!item || typeof item !== 'object') return item;
+    if (depth > 64 || seen.has(item)) return '[…]';
+    seen.add(item);
+    if (Array.isArray(item)) return item.map((entry) => walk(entry, depth + 1));
+    if (MjGateError.isInstance(item)) return item;
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(item)) out[redact(key, usable)] = walk(entry, depth + 1);
+    return out;
+  };
+  return walk(value, 0) as T;
+}
+
+/**
+ * Tells `error` (and the errors along its `cause`) which secrets its `toJSON` and inspect output must
+ * mask, and masks them in its message now. Returns the same error.
+ */
+export function guardSecrets<E extends MjGateError>(error: E, secrets: readonly (string | undefined)[]): E {
+  const usable = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  if (usable.length === 0) return error;
+  let e: MjGateError | undefined = error;
+  for (let depth = 0; e && depth < 8; depth++) {
+    const known = knownSecrets.get(e) ?? [];
+    knownSecrets.set(e, [...new Set([...known, ...usable])]);
+    const clean = redact(e.message, usable);
+    if (clean !== e.message) e.message = clean;
+    // The stack was written with the message as it was at construction.
+    if (e.stack) e.stack = redact(e.stack, usable);
+    const cause: unknown = e.cause;
+    if (cause && typeof cause === 'object' && !MjGateError.isInstance(cause)) {
+      (cause as ErrorSummary).message = redact((cause as ErrorSummary).message ?? '', usable);
+    }
+    e = MjGateError.isInstance(cause) ? cause : undefined;
+  }
+  return error;
+}
+
+function secretsOf(error: object): readonly string[] {
+  return knownSecrets.get(error) ?? [];
 }

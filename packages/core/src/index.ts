@@ -14,21 +14,28 @@ export {
   AuthenticationError,
   ContentPolicyError,
   type ErrorCode,
+  type ErrorSummary,
+  guardSecrets,
   InsufficientCreditsError,
   InvalidRequestError,
   JobFailedError,
   JobTimeoutError,
   MjGateError,
   type MjGateErrorOptions,
+  maskSecrets,
   NotFoundError,
+  networkCode,
   ProviderError,
   RateLimitError,
   ResponseValidationError,
   redact,
+  type Submission,
+  summarizeError,
   TimeoutError,
   UnsupportedError,
   WebhookVerificationError,
 } from './errors.js';
+export { OutputGuard, submissionOf } from './guard.js';
 export {
   definedOnly,
   emptyJob,
@@ -60,6 +67,14 @@ export {
 } from './schemas.js';
 export { Pacer, sleep } from './sleep.js';
 export {
+  nearestFirst,
+  operationMatches,
+  promptMatches,
+  readIfKnown,
+  SUBMISSION_CLOCK_SKEW_MS,
+  submissionWindowStart,
+} from './submission.js';
+export {
   type CallKind,
   type HttpFailure,
   type HttpResult,
@@ -86,16 +101,27 @@ export type {
   WaitOptions,
   WebhookRequest,
 } from './types.js';
+export { countUrls, httpUrl, httpUrls, requireUsableResult } from './urls.js';
 export { VERSION } from './version.js';
 export { DEFAULT_POLL, deadlineError, jobFingerprint, type PollDefaults, waitFor, watchJob } from './wait.js';
 export {
+  checkWebhookJob,
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  DEFAULT_WEBHOOK_TTL_MS,
+  foreignField,
   headerValue,
   hmacSha256,
+  issuedWebhookJob,
+  readLimitedBody,
+  rememberWebhookJob,
   signWebhookUrl,
   timingSafeEqual,
   verifyWebhookUrl,
   WEBHOOK_PARAMS,
   type WebhookContext,
+  WebhookJobRecord,
+  type WebhookSigningOptions,
+  type WebhookVerifyOptions,
   webhookContext,
   webhookJson,
   webhookProvider,

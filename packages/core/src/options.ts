@@ -17,8 +17,16 @@ export interface ProviderOptions {
   maxRetries?: number;
   /** Retry backoff, full jitter: each wait is random(0, min(maxMs, baseMs·2ⁿ)). Default 500 ms / 8 s. */
   backoff?: { baseMs?: number; maxMs?: number };
-  /** Verifies callbacks; for vendors that sign nothing, mjgate signs the callback URL with it. */
+  /**
+   * Verifies callbacks: mjgate signs every callback URL it hands out with it (and APIFRAME also
+   * echoes it in `x-webhook-secret`). Without it callbacks are accepted unverified.
+   */
   webhookSecret?: string;
+  /**
+   * How long a signed callback URL verifies after the submission, ms. Default 72 hours: enough for a
+   * relax-mode or video job and a late redelivery. A callback after that is rejected as expired.
+   */
+  webhookTtlMs?: number;
   /** Receives request/response/retry lines, with credentials redacted. `console` fits. */
   logger?: Logger;
   /** Extra headers on every request. */

@@ -5,8 +5,16 @@
  */
 import { ACTION_IDS, type ActionId, GRID_ACTIONS, UPSCALED_ACTIONS } from './actions.js';
 import { createClient, type ProviderDefinition } from './client.js';
-import { ContentPolicyError, type MjGateError, NotFoundError } from './errors.js';
+import {
+  ContentPolicyError,
+  type MjGateError,
+  NotFoundError,
+  type Submission,
+  TimeoutError,
+  UnsupportedError,
+} from './errors.js';
 import { emptyJob, type Job, OPERATIONS, type Operation, type ProviderName } from './job.js';
+import { nearestFirst, operationMatches, promptMatches, submissionWindowStart } from './submission.js';
 import type { Account, MidjourneyClient, WebhookRequest } from './types.js';
 import { webhookJson } from './webhook.js';
 
@@ -38,9 +46,29 @@ export interface MockProvider extends MidjourneyClient {
   readonly calls: MockCall[];
   /** The next calls of `method` throw these errors, one per call. */
   failNext(method: string, ...errors: MjGateError[]): void;
+  /**
+   * The next `times` calls of the submission `method` (`imagine`, `act`, `describe`, `blend`,
+   * `faceSwap`, `video`, `shorten`) create their job, then fail as if the answer was lost on the way:
+   * a `TimeoutError` with `mayHaveCreatedJob: true` and its `submission`, which `findSubmission`
+   * then finds. For testing your recovery code.
+   */
+  loseAnswerNext(method: LosableMethod, times?: number): void;
   /** Jobs the mock holds, by vendor id. */
   readonly jobs: ReadonlyMap<string, Job>;
 }
+
+/** The submission methods whose answer {@link MockProvider.loseAnswerNext} can lose. */
+export type LosableMethod = 'imagine' | 'act' | 'describe' | 'blend' | 'faceSwap' | 'video' | 'shorten';
+
+const OPERATION_OF: Record<LosableMethod, Operation> = {
+  imagine: 'imagine',
+  act: 'action',
+  describe: 'describe',
+  blend: 'blend',
+  faceSwap: 'faceswap',
+  video: 'video',
+  shorten: 'shorten',
+};
 
 interface Stored {
   job: Job;
@@ -56,6 +84,8 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const store = new Map<string, Stored>();
   const calls: MockCall[] = [];
   const scripted = new Map<string, MjGateError[]>();
+  /** Answers still to lose, by the operation of the submission. */
+  const lost = new Map<Operation, number>();
   let counter = 0;
 
   const record = (method: string, ...args: unknown[]) => {
@@ -87,6 +117,14 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     });
     job.raw = { ...job, raw: undefined };
     store.set(providerJobId, { job, polls: 0, failure: prompt ? options.failWhen?.(prompt) : undefined });
+    const losing = lost.get(operation) ?? 0;
+    if (losing > 0) {
+      lost.set(operation, losing - 1);
+      throw new TimeoutError(
+        `${provider} did not answer the ${operation} in time. The request was sent, so the vendor may have created the job: look it up before submitting again.`,
+        { provider, mayHaveCreatedJob: true },
+      );
+    }
     return job;
   };
 
@@ -200,6 +238,32 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       record('account');
       return { provider, credits: 1000, plan: 'mock', raw: { credits: 1000 } };
     },
+    // The same rules as the adapters': the id when known, else a job of the same kind made since
+    // `sentAt` whose ref is the submission's (and, without a ref, whose prompt matches), nearest first.
+    async findSubmission(submission: Submission) {
+      record('findSubmission', submission);
+      if (submission.providerJobId) return store.get(submission.providerJobId)?.job;
+      if (!submission.ref && !submission.prompt) {
+        throw new UnsupportedError(
+          `This submission carries neither a ref nor a prompt, so ${provider} cannot tell it.`,
+          {
+            provider,
+          },
+        );
+      }
+      const since = submissionWindowStart(submission, provider);
+      const found = [...store.values()]
+        .map((s) => s.job)
+        .filter(
+          (job) =>
+            Date.parse(job.createdAt ?? '') >= since &&
+            operationMatches(submission.operation, job.operation) &&
+            (job.ref || undefined) === (submission.ref || undefined) &&
+            // The ref decides when there is one; otherwise the prompt must match.
+            (!!submission.ref || (job.prompt !== undefined && promptMatches(submission.prompt ?? '', job.prompt))),
+        );
+      return nearestFirst(found, (job) => Date.parse(job.createdAt ?? ''), submission.sentAt)[0];
+    },
     async parseWebhook(request: WebhookRequest) {
       record('parseWebhook', request.url);
       const body = webhookJson(request, provider) as { id?: string };
@@ -214,6 +278,13 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     failNext: {
       value(method: string, ...errors: MjGateError[]) {
         scripted.set(method, [...(scripted.get(method) ?? []), ...errors]);
+      },
+    },
+    loseAnswerNext: {
+      value(method: LosableMethod, times = 1) {
+        const operation = OPERATION_OF[method];
+        if (!operation) throw new TypeError(`loseAnswerNext: ${String(method)} is not a submission method.`);
+        lost.set(operation, (lost.get(operation) ?? 0) + times);
       },
     },
   }) as MockProvider;

@@ -4,14 +4,19 @@ import * as v from 'valibot';
 import {
   AuthenticationError,
   ContentPolicyError,
+  guardSecrets,
   InsufficientCreditsError,
   InvalidRequestError,
   MjGateError,
+  type MjGateErrorOptions,
   NotFoundError,
+  networkCode,
   ProviderError,
   RateLimitError,
   ResponseValidationError,
   redact,
+  type Submission,
+  summarizeError,
   TimeoutError,
 } from './errors.js';
 import type { ProviderName } from './job.js';
@@ -78,6 +83,11 @@ export interface RequestSpec<T> {
   /** Validates the JSON body of a 2xx answer. */
   schema: v.GenericSchema<unknown, T>;
   headers?: Record<string, string>;
+  /**
+   * For a submission: the field of the answer that names the new job (`messageId`, `task_id`). When
+   * the answer breaks off mid-body, the id is salvaged from what arrived, so the job is not lost.
+   */
+  jobIdField?: string;
 }
 
 export interface HttpResult<T> {
@@ -103,30 +113,51 @@ function clampRetry(ms: number): number {
   return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
-/** Reads a vendor's message out of the common error body shapes. */
+/**
+ * Reads a vendor's message out of the common error body shapes. Any JSON is safe here: only own
+ * string members are read (never `toString`, never a getter), lists are cut short, and the text is
+ * bounded, so a hostile body can neither throw nor flood a message.
+ */
 export function vendorMessage(body: unknown, fallback = ''): string {
-  if (typeof body === 'string')
-    return body
-      .slice(0, 500)
-      .trim()
-      .replace(/[.\s]+$/, '');
-  if (body && typeof body === 'object') {
-    const b = body as Record<string, unknown>;
-    const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
-    const errors = Array.isArray(b.errors) ? b.errors : undefined;
+  if (typeof body === 'string') return tidy(body);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const nested = own(body, 'error');
+    const message = own(body, 'message');
     const candidates = [
-      nested?.message,
-      typeof b.message === 'string' ? b.message : Array.isArray(b.message) ? b.message.join('; ') : undefined,
-      errors
-        ?.map((e) => (e && typeof e === 'object' ? ((e as Record<string, unknown>).msg ?? '') : String(e)))
-        .join('; '),
-      typeof b.error === 'string' ? b.error : undefined,
-      typeof b.detail === 'string' ? b.detail : undefined,
+      own(nested, 'message'),
+      Array.isArray(message) ? joinTexts(message, (m) => m) : message,
+      joinTexts(own(body, 'errors'), (e) => (typeof e === 'string' ? e : (own(e, 'msg') ?? own(e, 'message')))),
+      nested,
+      own(body, 'detail'),
     ];
-    // Trailing periods go: our messages put their own punctuation after the vendor's words.
-    for (const c of candidates) if (typeof c === 'string' && c.trim()) return c.trim().replace(/[.\s]+$/, '');
+    for (const c of candidates) if (typeof c === 'string' && c.trim()) return tidy(c);
   }
   return fallback;
+}
+
+const MESSAGE_MAX = 500;
+
+/** Trailing periods go: our messages put their own punctuation after the vendor's words. */
+function tidy(text: string): string {
+  return text
+    .slice(0, MESSAGE_MAX)
+    .trim()
+    .replace(/[.\s]+$/, '');
+}
+
+/** An own property of a plain JSON object, or `undefined`: prototype members are not vendor words. */
+function own(value: unknown, key: string): unknown {
+  if (!value || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+  return (value as Record<string, unknown>)[key];
+}
+
+function joinTexts(list: unknown, text: (item: unknown) => unknown): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const texts = list
+    .slice(0, 10)
+    .map(text)
+    .filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+  return texts.length ? texts.join('; ') : undefined;
 }
 
 /** The generic status → error mapping adapters fall back on after their vendor's special cases. */
@@ -164,7 +195,8 @@ export function httpError(failure: HttpFailure, message = vendorMessage(failure.
 
 /**
  * Network failures before a connection existed, so nothing was sent: safe to retry a submission,
- * and to re-route it. `UND_ERR_CONNECT_TIMEOUT` is undici giving up on the TCP/TLS handshake.
+ * and to re-route it. `UND_ERR_CONNECT_TIMEOUT` is undici giving up on the TCP/TLS handshake;
+ * `ERR_INVALID_URL` is a URL fetch could not even parse.
  */
 const REFUSED_CODES = new Set([
   'ECONNREFUSED',
@@ -173,18 +205,25 @@ const REFUSED_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
 ]);
 
-/** The `code` of a network error, looked up along its `cause` chain. */
-function networkCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+/**
+ * What `fetch` says when it refuses a request before opening any connection, with no errno to go
+ * by: undici's "bad port" (ports it blocks, such as 6000), an unparsable URL, a scheme it does not
+ * speak. Nothing was sent.
+ */
+const REFUSED_BEFORE_SENDING = /^(bad port|invalid url|failed to parse url|unknown scheme|url scheme must be)/i;
+
+function refusedBeforeSending(error: unknown): boolean {
+  const code = networkCode(error);
+  if (code !== undefined) return REFUSED_CODES.has(code);
+  const summary = summarizeError(error);
+  return summary !== undefined && !MjGateError.isInstance(summary) && REFUSED_BEFORE_SENDING.test(summary.message);
 }
+
+/** Largest answer body read, in bytes: vendor answers are a few KB; a bigger one is not a vendor's. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const AMBIGUOUS =
   'The request was sent, so the vendor may have created the job (and may bill it): look it up before submitting again.';
@@ -202,7 +241,7 @@ export class HttpTransport {
   constructor(config: TransportConfig) {
     this.#config = config;
     this.provider = config.provider;
-    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = checkedBaseUrl(config.baseUrl, config.provider);
     this.#pacers = {
       submit: config.pace?.submit ? new Pacer(config.pace.submit) : undefined,
       read: config.pace?.read ? new Pacer(config.pace.read) : undefined,
@@ -211,31 +250,26 @@ export class HttpTransport {
 
   /** Makes the call with retries, and validates the JSON body of the answer. */
   async request<T>(spec: RequestSpec<T>, options: CallOptions = {}): Promise<HttpResult<T>> {
-    return this.#withRetries(spec, options, async (response, signal) => {
-      const text = await readText(response, signal);
+    return this.#withRetries(spec, options, async (response, attempt) => {
       const requestId = this.#requestId(response.headers);
+      const text = await this.#readBody(spec, response, attempt);
+      const bad = (what: string, cause?: unknown) =>
+        this.#badResponse(spec, what, attempt, { status: response.status, requestId, cause, text });
       let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);
       } catch (cause) {
-        throw this.#badResponse(spec, `a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`, {
-          status: response.status,
-          requestId,
-          cause,
-        });
+        throw bad(`a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`, cause);
+      }
+      if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+        // A Job keeps the body as `raw`; one nested thousands deep could not be stored or printed.
+        throw bad(`a body nested more than ${MAX_JSON_DEPTH} levels deep`);
       }
       const parsed = v.safeParse(spec.schema, json);
       if (!parsed.success) {
         const issue = parsed.issues[0];
         const path = v.getDotPath(issue) ?? '(root)';
-        throw this.#badResponse(
-          spec,
-          `a body that does not match the documented shape at \`${path}\`: ${issue.message}`,
-          {
-            status: response.status,
-            requestId,
-          },
-        );
+        throw bad(`a body that does not match the documented shape at \`${path}\`: ${issue.message}`);
       }
       return { data: parsed.output, status: response.status, headers: response.headers, requestId };
     });
@@ -249,16 +283,82 @@ export class HttpTransport {
   #badResponse(
     spec: RequestSpec<unknown>,
     what: string,
-    opts: { status: number; requestId?: string; cause?: unknown },
+    attempt: Attempt,
+    opts: { status: number; requestId?: string; cause?: unknown; text: string },
   ): MjGateError {
+    const { text, ...rest } = opts;
+    const providerJobId = spec.jobIdField ? salvageField(text, spec.jobIdField) : undefined;
+    const named = providerJobId ? ` It named job ${providerJobId}.` : '';
     const submit = spec.kind === 'submit';
-    // `what` quotes the vendor's body, which may echo a credential back.
-    return new ResponseValidationError(
-      this.#redact(
-        `${this.provider} answered ${spec.method} ${spec.path} with ${what}.${submit ? ` ${AMBIGUOUS}` : ''}`,
-      ),
-      { provider: this.provider, ...opts, retryable: !submit, mayHaveCreatedJob: submit },
+    // `what` quotes the vendor's body, which may echo a credential back: #failed redacts it.
+    return this.#failed(
+      ResponseValidationError,
+      `${this.provider} answered ${spec.method} ${spec.path} with ${what}.${submit ? `${named} ${AMBIGUOUS}` : ''}`,
+      spec,
+      attempt,
+      { ...rest, providerJobId },
     );
+  }
+
+  /**
+   * The 2xx body as text. A body that breaks off (a reset after the headers, a corrupt gzip stream)
+   * or grows past {@link MAX_BODY_BYTES} is a typed error: retryable on a read; on a submission the
+   * vendor has the job, so it says so, with the job id when the part that arrived named it.
+   */
+  async #readBody(spec: RequestSpec<unknown>, response: Response, attempt: Attempt): Promise<string> {
+    const partial = { text: '' };
+    try {
+      return await readText(response, attempt.signal, partial);
+    } catch (cause) {
+      if (attempt.signal.aborted) throw cause;
+      const submit = spec.kind === 'submit';
+      const providerJobId = spec.jobIdField ? salvageField(partial.text, spec.jobIdField) : undefined;
+      const named = providerJobId ? ` It named job ${providerJobId}.` : '';
+      throw this.#failed(
+        ProviderError,
+        `${this.provider}'s answer to ${spec.method} ${spec.path} broke off after ${partial.text.length} characters (${this.#redact(describeCause(cause))}).${submit ? `${named} ${AMBIGUOUS}` : ' Retry later.'}`,
+        spec,
+        attempt,
+        { status: response.status, requestId: this.#requestId(response.headers), cause, providerJobId },
+      );
+    }
+  }
+
+  /**
+   * An error of one attempt: retryable on a read; on a submission, ambiguous (`mayHaveCreatedJob`,
+   * with the {@link Submission} to find it) unless `refused` says nothing was sent.
+   */
+  #failed<E extends MjGateError>(
+    ErrorClass: new (message: string, options: MjGateErrorOptions) => E,
+    message: string,
+    spec: RequestSpec<unknown>,
+    attempt: Attempt,
+    extra: {
+      status?: number;
+      requestId?: string;
+      cause?: unknown;
+      providerJobId?: string;
+      refused?: boolean;
+      retryable?: boolean;
+    } = {},
+  ): E {
+    const { providerJobId, refused = false, retryable, ...rest } = extra;
+    const ambiguous = spec.kind === 'submit' && !refused;
+    return new ErrorClass(this.#redact(message), {
+      provider: this.provider,
+      ...rest,
+      retryable: retryable ?? !ambiguous,
+      mayHaveCreatedJob: ambiguous,
+      ...(ambiguous ? { submission: this.#submission(attempt, providerJobId) } : {}),
+    });
+  }
+
+  /** What is known of an ambiguous submission here; the client adds the operation, ref and prompt. */
+  #submission(attempt: Attempt, providerJobId?: string): Submission {
+    // `operation` is a placeholder the client overwrites: only it knows which call this was.
+    const out: Submission = { provider: this.provider, operation: 'imagine', sentAt: attempt.sentAt };
+    if (providerJobId) out.providerJobId = providerJobId;
+    return out;
   }
 
   #requestId(headers: Headers): string | undefined {
@@ -283,7 +383,7 @@ export class HttpTransport {
   async #withRetries<T, R>(
     spec: RequestSpec<T>,
     options: CallOptions,
-    onOk: (response: Response, signal: AbortSignal) => Promise<R>,
+    onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
     const cfg = this.#config;
     const url = this.#url(spec);
@@ -329,7 +429,8 @@ export class HttpTransport {
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw error;
+      // Registers the credentials with the error, so its toJSON and inspect output mask them too.
+      throw MjGateError.isInstance(error) ? guardSecrets(error, this.#secrets()) : error;
     }
   }
 
@@ -338,13 +439,14 @@ export class HttpTransport {
     url: string,
     options: CallOptions,
     attemptNumber: number,
-    onOk: (response: Response, signal: AbortSignal) => Promise<R>,
+    onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
     const cfg = this.#config;
     const provider = this.provider;
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs ?? 60_000;
     const timeout = timeoutSignal(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    const attempt: Attempt = { signal, sentAt: new Date().toISOString() };
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': `mjgate/${VERSION}`,
@@ -367,32 +469,42 @@ export class HttpTransport {
         retry: 0,
         timeout: false,
         throwHttpErrors: false,
+        // A redirect would carry the body (APIFRAME's webhook_secret among it) and the caller's
+        // headers to another origin, and make its answer a Job: none is followed.
+        redirect: 'manual',
         signal,
       });
     } catch (cause) {
       timeout.clear();
       if (options.signal?.aborted) throw options.signal.reason;
-      const submit = spec.kind === 'submit';
-      if (timeout.signal.aborted) throw this.#timedOut(spec, timeoutMs, cause);
-      const code = networkCode(cause);
-      const refused = code !== undefined && REFUSED_CODES.has(code);
-      const detail = this.#redact(`${code ?? (cause instanceof Error ? cause.message : String(cause))}`);
-      throw new ProviderError(
+      if (timeout.signal.aborted) throw this.#timedOut(spec, timeoutMs, cause, attempt);
+      const refused = refusedBeforeSending(cause);
+      const detail = this.#redact(describeCause(cause));
+      throw this.#failed(
+        ProviderError,
         refused
           ? `Could not connect to ${provider} at ${this.baseUrl} (${detail}). Check baseUrl and the network; nothing was submitted.`
-          : `The connection to ${provider} failed during ${spec.method} ${spec.path} (${detail}).${submit ? ` ${AMBIGUOUS}` : ''}`,
-        { provider, cause, retryable: !submit || refused, mayHaveCreatedJob: submit && !refused },
+          : `The connection to ${provider} failed during ${spec.method} ${spec.path} (${detail}).${spec.kind === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
+        spec,
+        attempt,
+        { cause, refused },
       );
     }
 
     this.#log(`← ${response.status} ${spec.method} ${url} in ${Date.now() - started} ms`);
+    if (isRedirect(response)) {
+      timeout.clear();
+      response.body?.cancel().catch(() => {});
+      throw this.#redirected(spec, response, attempt);
+    }
     if (response.ok) {
       try {
-        return await onOk(response, signal);
+        return await onOk(response, attempt);
       } catch (cause) {
         if (options.signal?.aborted) throw options.signal.reason;
         // The headers came in time but the body did not.
-        if (timeout.signal.aborted && !MjGateError.isInstance(cause)) throw this.#timedOut(spec, timeoutMs, cause);
+        if (timeout.signal.aborted && !MjGateError.isInstance(cause))
+          throw this.#timedOut(spec, timeoutMs, cause, attempt);
         throw cause;
       } finally {
         timeout.clear();
@@ -400,7 +512,7 @@ export class HttpTransport {
     }
     // The error body is bounded by the same per-call limit: a vendor that sends the status line and
     // then stalls must not hang the call. Past the limit the status alone decides the error.
-    const text = await readText(response, signal).catch(() => '');
+    const text = await readText(response, signal, { text: '' }, ERROR_BODY_MAX_BYTES).catch(() => '');
     timeout.clear();
     if (options.signal?.aborted) throw options.signal.reason;
     let body: unknown = text;
@@ -427,7 +539,7 @@ export class HttpTransport {
       const refused = failure.status === 429 || (cfg.submitRefused ?? defaultRefused)(failure);
       retryable = refused && (error.retryable || transient);
       if (!refused && failure.status >= 500) {
-        Object.assign(error, { mayHaveCreatedJob: true });
+        Object.assign(error, { mayHaveCreatedJob: true, submission: this.#submission(attempt) });
         error.message += ` ${AMBIGUOUS}`;
       }
     }
@@ -435,17 +547,44 @@ export class HttpTransport {
     throw error;
   }
 
-  #timedOut(spec: RequestSpec<unknown>, timeoutMs: number, cause: unknown): TimeoutError {
-    const submit = spec.kind === 'submit';
-    return new TimeoutError(
-      `${this.provider} did not answer ${spec.method} ${spec.path} within ${timeoutMs} ms.${submit ? ` ${AMBIGUOUS}` : ' Retry later or raise timeoutMs.'}`,
-      { provider: this.provider, cause, retryable: !submit, mayHaveCreatedJob: submit },
+  /**
+   * A 3xx: nothing was followed. A 303 ("see other") on a submission is the one redirect that says
+   * the request was processed, so only there may the job exist.
+   */
+  #redirected(spec: RequestSpec<unknown>, response: Response, attempt: Attempt): ProviderError {
+    const target = redirectOrigin(response.headers.get('location'), this.baseUrl);
+    const where = target ? ` to ${target}` : '';
+    const status = response.status || undefined;
+    const processed = response.status === 303;
+    return this.#failed(
+      ProviderError,
+      `${this.provider} answered ${spec.method} ${spec.path} with a redirect (${status ?? 'opaque'})${where}; mjgate follows no redirect, so nothing was sent there. Check baseUrl${target ? ` (use ${target} if you trust it)` : ''}.${processed && spec.kind === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
+      spec,
+      attempt,
+      // The same request would be redirected again: retrying cannot help.
+      { status, requestId: this.#requestId(response.headers), refused: !processed, retryable: false },
     );
   }
 
-  #redact(text: string): string {
+  #timedOut(spec: RequestSpec<unknown>, timeoutMs: number, cause: unknown, attempt: Attempt): TimeoutError {
+    const submit = spec.kind === 'submit';
+    return this.#failed(
+      TimeoutError,
+      `${this.provider} did not answer ${spec.method} ${spec.path} within ${timeoutMs} ms.${submit ? ` ${AMBIGUOUS}` : ' Retry later or raise timeoutMs.'}`,
+      spec,
+      attempt,
+      { cause },
+    );
+  }
+
+  /** The configured secrets and every credential header, whole and without its scheme (`Bearer …`). */
+  #secrets(): (string | undefined)[] {
     const credentials = Object.values(this.#config.authHeaders).flatMap((h) => [h, h.replace(/^\w+\s+/, '')]);
-    return redact(text, [...(this.#config.secrets ?? []), ...credentials]);
+    return [...(this.#config.secrets ?? []), ...credentials];
+  }
+
+  #redact(text: string): string {
+    return redact(text, this.#secrets());
   }
 
   #log(message: string, data?: Record<string, unknown>): void {
@@ -468,13 +607,14 @@ const SENSITIVE_HEADERS = /^(authorization|x-api-key|api-key|x-webhook-secret|co
 const LOG_STRING_MAX = 200;
 
 /** Long strings (base64 masks, uploads) cut short in log data: a log line is not a payload dump. */
-function shorten(value: unknown): unknown {
+function shorten(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
     return value.length > LOG_STRING_MAX ? `${value.slice(0, LOG_STRING_MAX)}… (${value.length} chars)` : value;
   }
-  if (Array.isArray(value)) return value.map(shorten);
+  if (depth > 16 && value && typeof value === 'object') return '[…]';
+  if (Array.isArray(value)) return value.map((item) => shorten(item, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v, depth + 1)]));
   }
   return value;
 }
@@ -490,28 +630,121 @@ function redactHeaders(data: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** One attempt's signal (the caller's and the per-call limit) and when its request went out. */
+interface Attempt {
+  signal: AbortSignal;
+  sentAt: string;
+}
+
+/** Deepest JSON accepted: vendor answers nest a few levels; `JSON.stringify` of thousands overflows. */
+const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays or objects deeper than `max`; iterative, so depth cannot overflow it. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { item, depth } = stack.pop()!;
+    if (!item || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const entry of Object.values(item)) {
+      if (entry && typeof entry === 'object') stack.push({ item: entry, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
+/** Largest error (non-2xx) body read: enough for any vendor's message. */
+const ERROR_BODY_MAX_BYTES = 64 * 1024;
+
+/** A 3xx, or the opaque answer browsers give for `redirect: 'manual'`. */
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+/** The origin a redirect pointed to (never its path or query, which may hold tokens). */
+function redirectOrigin(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value of `"field": "…"` (or a number) in a JSON text that may be cut short. */
+function salvageField(text: string, field: string): string | undefined {
+  const name = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`"${name}"\\s*:\\s*(?:"([A-Za-z0-9._:-]{1,200})"|(\\d{1,40})[,}\\s])`).exec(text);
+  return match?.[1] ?? match?.[2];
+}
+
+/** A network error as a short text: its code, or the message of its innermost error. */
+function describeCause(cause: unknown): string {
+  const summary = summarizeError(cause);
+  if (!summary) return 'unknown error';
+  if (MjGateError.isInstance(summary)) return summary.message;
+  return summary.code ?? (summary.message || summary.name);
+}
+
+/** `baseUrl` without trailing slashes, refused early unless it is an absolute http(s) URL. */
+function checkedBaseUrl(baseUrl: string, provider: ProviderName): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {}
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new InvalidRequestError(
+      `baseUrl for ${provider} must be an absolute http(s) URL without query or fragment, such as https://api.example.com or http://127.0.0.1:8787/${provider}; got ${JSON.stringify(String(baseUrl).slice(0, 100))}.`,
+      { provider },
+    );
+  }
+  if (url.username || url.password) {
+    throw new InvalidRequestError(`baseUrl for ${provider} must not carry credentials; pass the key as apiKey.`, {
+      provider,
+    });
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-/** The body as text; rejects when `signal` aborts, even with a custom fetch that ignores it. */
-function readText(response: Response, signal: AbortSignal): Promise<string> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      response.body?.cancel().catch(() => {});
-      reject(signal.reason);
-    };
+/**
+ * The body as text, read chunk by chunk so that `partial.text` holds what arrived if the stream
+ * breaks, and so that a body past `maxBytes` is refused without being read to its end. Rejects when
+ * `signal` aborts, even with a custom fetch that ignores it.
+ */
+async function readText(
+  response: Response,
+  signal: AbortSignal,
+  partial: { text: string },
+  maxBytes = MAX_BODY_BYTES,
+): Promise<string> {
+  if (signal.aborted) throw signal.reason;
+  const body = response.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    response.text().then(
-      (text) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(text);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
+  aborted.catch(() => {});
+  try {
+    while (true) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      bytes += value.byteLength;
+      partial.text += decoder.decode(value, { stream: true });
+      if (bytes > maxBytes) throw new RangeError(`the body is larger than ${maxBytes} bytes`);
+    }
+    partial.text += decoder.decode();
+    return partial.text;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    reader.cancel().catch(() => {});
+  }
 }

@@ -1,4 +1,5 @@
 import type { ActionId } from './actions.js';
+import type { Submission } from './errors.js';
 import type { Job, Operation, ProviderName } from './job.js';
 
 /** Options every call takes. */
@@ -148,6 +149,13 @@ export interface MidjourneyClient {
   getMany(jobs: Array<Job | string>, options?: CallOptions): Promise<Job[]>;
   cancel(job: Job | string, options?: CallOptions): Promise<Job>;
   account(options?: CallOptions): Promise<Account>;
+  /**
+   * Looks for the job that a submission with an unknown outcome may have created — the
+   * `submission` of an error with `mayHaveCreatedJob: true` — so it is not paid for twice. Resolves
+   * with the job, or `undefined` when the vendor lists none (yet: a job may take a few seconds to
+   * appear). Throws `UnsupportedError` for a vendor with no job listing (use webhooks there).
+   */
+  findSubmission(submission: Submission, options?: CallOptions): Promise<Job | undefined>;
   /** Resolves with the job once `succeeded`; throws `JobFailedError`, `JobTimeoutError` or the abort reason. */
   wait(job: Job | string, options?: WaitOptions): Promise<Job>;
   /** Every change of the job, ending with its terminal state. */

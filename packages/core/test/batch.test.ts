@@ -9,6 +9,7 @@ import {
   type Job,
   NotFoundError,
   ProviderError,
+  ResponseValidationError,
 } from '../src/index.js';
 
 const BASE = 'https://batch.test';
@@ -161,5 +162,28 @@ describe('getMany', () => {
       .post('/fetch-many')
       .reply(200, [{ id: 'a', state: 'done', pct: 100 }]);
     await expect(provider().getMany(['batchy:a', 'batchy:zz'])).rejects.toThrow(/does not know job zz/);
+  });
+});
+
+describe('one unreadable record in a batch answer', () => {
+  it('fails only its own wait: the batch is asked again one job at a time', async () => {
+    const single: string[] = [];
+    const batcher = new Batcher({
+      provider: 'acme',
+      maxBatch: 10,
+      windowMs: 0,
+      fetchMany: async () => {
+        throw new ResponseValidationError('record a has no usable URL', { provider: 'acme' });
+      },
+      fetchOne: async (id) => {
+        single.push(id);
+        if (id === 'a') throw new ResponseValidationError('record a has no usable URL', { provider: 'acme' });
+        return emptyJob({ provider: 'acme', providerJobId: id, operation: 'imagine', status: 'running' });
+      },
+    });
+    const [a, b] = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
+    expect(a.status).toBe('rejected');
+    expect(b).toMatchObject({ status: 'fulfilled', value: { providerJobId: 'b', status: 'running' } });
+    expect(single.sort()).toEqual(['a', 'b']);
   });
 });

@@ -1,10 +1,13 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   emptyJob,
+  guardSecrets,
   JobFailedError,
   JobTimeoutError,
   MjGateError,
+  maskSecrets,
   ProviderError,
   RateLimitError,
   redact,
@@ -21,7 +24,8 @@ describe('errors', () => {
       requestId: 't-1',
       retryable: true,
     });
-    expect(e.cause).toBe(cause);
+    // Never the library object itself: a plain summary of it.
+    expect(e.cause).toEqual({ name: 'Error', message: 'socket' });
     expect(e.name).toBe('ProviderError');
     expect(new AuthenticationError('no').retryable).toBe(false);
     expect(new RateLimitError('slow', { retryAfterMs: 5 }).retryAfterMs).toBe(5);
@@ -57,5 +61,62 @@ describe('errors', () => {
     expect(redact('key sk-123456 and hook whsec-9999', ['sk-123456', 'whsec-9999', undefined])).toBe(
       'key [redacted] and hook [redacted]',
     );
+  });
+
+  it('keep a plain summary of a library error, never the object holding the request and its key', () => {
+    const request = new Request('https://api.example.com/x', { headers: { authorization: 'Bearer sk-live-KEY-1234' } });
+    const system = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const library = Object.assign(new TypeError('fetch failed', { cause: system }), { request });
+    const e = new ProviderError('reset', { provider: 'apiframe', cause: library });
+    expect(e.cause).toEqual({ name: 'Error', message: 'read ECONNRESET', code: 'ECONNRESET' });
+    expect(inspect(e, { depth: 10 })).not.toContain('sk-live-KEY-1234');
+    expect(JSON.stringify(e)).not.toContain('sk-live-KEY-1234');
+  });
+
+  it('an MjGateError cause is kept as it is', () => {
+    const inner = new RateLimitError('slow');
+    expect(new ProviderError('outer', { cause: inner }).cause).toBe(inner);
+  });
+
+  it('mask the secrets they were told of in message, toJSON, inspect and along the cause chain', () => {
+    const inner = new ProviderError('vendor said: key sk-live-KEY-1234 is bad');
+    const job = emptyJob({ provider: 'acedata', providerJobId: 't', operation: 'imagine', status: 'failed' });
+    job.raw = { echoed: 'sk-live-KEY-1234' };
+    const outer = new JobFailedError(job, { cause: inner });
+    guardSecrets(outer, ['sk-live-KEY-1234', undefined]);
+    expect(inner.message).toBe('vendor said: key [redacted] is bad');
+    const json = JSON.stringify(outer);
+    expect(json).not.toContain('sk-live-KEY-1234');
+    expect(JSON.parse(json)).toMatchObject({ code: 'job_failed', cause: { code: 'provider_unavailable' } });
+    const shown = inspect(outer, { depth: 10 });
+    expect(shown).toContain('JobFailedError');
+    expect(shown).not.toContain('sk-live-KEY-1234');
+    expect(String(outer)).not.toContain('sk-live-KEY-1234');
+  });
+
+  it('toJSON carries what a log needs', () => {
+    const e = new RateLimitError('slow down', { provider: 'imaginepro', status: 429, retryAfterMs: 3000 });
+    expect(e.toJSON()).toEqual({
+      name: 'RateLimitError',
+      code: 'rate_limited',
+      message: 'slow down',
+      provider: 'imaginepro',
+      status: 429,
+      retryable: true,
+      mayHaveCreatedJob: false,
+      retryAfterMs: 3000,
+    });
+  });
+
+  it('maskSecrets copies deep, cyclic and keyed values without recursing forever', () => {
+    const cyclic: Record<string, unknown> = { 'sk-live-KEY-1234': 'x', list: ['a sk-live-KEY-1234 b'] };
+    cyclic.self = cyclic;
+    let deep: unknown = 'sk-live-KEY-1234';
+    for (let i = 0; i < 10_000; i++) deep = { deep };
+    const masked = maskSecrets({ cyclic, deep }, ['sk-live-KEY-1234']);
+    expect(JSON.stringify(masked.cyclic.list)).toBe('["a [redacted] b"]');
+    expect(Object.keys(masked.cyclic)).toContain('[redacted]');
+    expect(masked.cyclic.self).toBe('[…]');
+    expect(JSON.stringify(maskSecrets({ a: 'plain' }, []))).toBe('{"a":"plain"}');
   });
 });

@@ -7,6 +7,7 @@ import {
   composePrompt,
   createClient,
   emptyJob,
+  foreignField,
   HttpTransport,
   InvalidRequestError,
   isTerminal,
@@ -31,6 +32,7 @@ import {
 } from '@mjgate/core';
 import * as v from 'valibot';
 import { notAcceptedError, submitRefused, toImagineProError } from './errors.js';
+import { findInHistory } from './find.js';
 import {
   actionOfLabel,
   buttonsOf,
@@ -51,6 +53,7 @@ import {
   type AccountInfo,
   accountSchema,
   createdSchema,
+  FOREIGN_CALLBACK_FIELDS,
   historySchema,
   type ImagineProMessage,
   type ImagineProProviderOptions,
@@ -199,7 +202,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     job: { kind?: JobKind } & Partial<Job> & Pick<Job, 'operation'>,
   ): Promise<Job> {
     const { data } = await transport.request(
-      { method: 'POST', path, body, kind: 'submit', schema: createdSchema },
+      { method: 'POST', path, body, kind: 'submit', schema: createdSchema, jobIdField: 'messageId' },
       callOptions,
     );
     if (data.success === false) throw notAcceptedError(data.error);
@@ -243,6 +246,8 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     poll: { intervalMs: 2_000, maxIntervalMs: 10_000, ...options.poll },
     webhookSigning: 'url',
     webhookSecret: options.webhookSecret,
+    webhookTtlMs: options.webhookTtlMs,
+    secrets: [apiKey, options.webhookSecret],
 
     async get(providerJobId, callOptions) {
       try {
@@ -454,8 +459,30 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
       return account;
     },
 
+    // The history endpoint (§3.7) is a general endpoint: paced one per 3 s like account-info (§5).
+    async findSubmission(submission, callOptions) {
+      const page = async (number: number, size: number, pageOptions: CallOptions) => {
+        const query = { page: number, size };
+        const path = '/api/v1/nova/images';
+        const data = await generalRead(
+          { method: 'GET', path, query, kind: 'read', schema: historySchema },
+          pageOptions,
+        );
+        return data.images;
+      };
+      return findInHistory(submission, { page, get: (id, o) => def.get(id, o) }, callOptions);
+    },
+
     async parseWebhook(request, context) {
       const body = webhookJson(request, PROVIDER);
+      // Strict enough that no other vendor's callback passes for an ImaginePro message.
+      const foreign = foreignField(body, FOREIGN_CALLBACK_FIELDS);
+      if (foreign) {
+        throw new WebhookVerificationError(
+          `The ImaginePro callback carries \`${foreign}\`, a field of another vendor's callbacks, not of an ImaginePro message (§3.2). Reject it.`,
+          { provider: PROVIDER },
+        );
+      }
       const parsed = v.safeParse(messageSchema, body);
       if (!parsed.success) {
         throw new WebhookVerificationError('The ImaginePro callback body is not an ImaginePro message (no status).', {

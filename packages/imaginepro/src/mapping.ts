@@ -1,13 +1,17 @@
 import {
   type ActionId,
+  countUrls,
   emptyJob,
   GRID_ACTIONS,
+  httpUrl,
+  httpUrls,
   InvalidRequestError,
   type Job,
   type JobImage,
   type JobStatus,
   type Operation,
   parseAction,
+  requireUsableResult,
 } from '@mjgate/core';
 import type { ImagineProMessage } from './schemas.js';
 
@@ -17,8 +21,9 @@ export const PROVIDER = 'imaginepro';
 
 /**
  * ImaginePro `status` → neutral status (§2.3). `SUBMITTED` comes from the skill (Uncertain 2);
- * any other word reads as still running, so an unknown state never ends a wait early. A `FAIL`
- * caused by `Cancel Job` becomes `cancelled` (see {@link statusOf}).
+ * any other word reads as still running, so an unknown state never ends a wait early: the wait runs
+ * to its deadline and its `JobTimeoutError` carries the job, whose `raw.status` shows the word. A
+ * `FAIL` caused by `Cancel Job` becomes `cancelled` (see {@link statusOf}).
  */
 export const STATUS: Readonly<Record<string, JobStatus>> = {
   SUBMITTED: 'queued',
@@ -34,7 +39,9 @@ const CANCELLED = /\bcancel(?:l?ed|lation)?\b/i;
 export const BANNED = /\bbanned\b|community standards|moderat|prohibited|content polic|nsfw|inappropriate/i;
 
 function statusOf(message: ImagineProMessage): JobStatus {
-  const status = STATUS[message.status.trim().toUpperCase()] ?? 'running';
+  const word = message.status.trim().toUpperCase();
+  // Own properties only: `CONSTRUCTOR` or `__PROTO__` is an unknown word, not an Object.prototype member.
+  const status = Object.hasOwn(STATUS, word) ? STATUS[word]! : 'running';
   if (status === 'failed' && message.error && CANCELLED.test(message.error)) return 'cancelled';
   return status;
 }
@@ -217,7 +224,14 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
 
   if (operation === 'video') {
     job.videoUrls = videoUrlsOf(message);
-    return job;
+    return requireUsableResult(
+      job,
+      countUrls(
+        message.results?.map((r) => r.url),
+        message.videoUrl,
+        message.uri,
+      ),
+    );
   }
   if (operation === 'describe') {
     job.texts = textsOf(message);
@@ -233,7 +247,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
   // sends none"); a single image's buttons depend on the version, so none are guessed for it.
   job.actions = offered ?? (grid ? [...GRID_ACTIONS] : []);
   Object.assign(job, imagesOf(message, grid));
-  return job;
+  return requireUsableResult(job, countUrls(message.uri, message.originalUrl, message.images));
 }
 
 function operationOf(kind: JobKind | undefined, message: ImagineProMessage, parent: string | undefined): Operation {
@@ -256,10 +270,11 @@ function isGrid(message: ImagineProMessage, operation: Operation, actions: reado
   return operation === 'imagine' || operation === 'blend';
 }
 
+/** Result images: only absolute http(s) URLs are kept (core's `httpUrl`), whatever else the message holds. */
 function imagesOf(message: ImagineProMessage, grid: boolean): Pick<Job, 'gridUrl' | 'images'> {
   // `uri` is ImaginePro's CDN copy; with `disableCdn` only the Discord `originalUrl` may be there.
-  const main = nonEmpty(message.uri) ?? nonEmpty(message.originalUrl);
-  const listed = (message.images ?? []).filter((u) => u.trim() !== '');
+  const main = httpUrl(message.uri) ?? httpUrl(message.originalUrl);
+  const listed = httpUrls(message.images);
   if (!grid) {
     const url = main ?? listed[0];
     return { images: url ? [{ url }] : [] };
@@ -270,11 +285,18 @@ function imagesOf(message: ImagineProMessage, grid: boolean): Pick<Job, 'gridUrl
   return main ? { gridUrl: main, images: tiles } : { images: tiles };
 }
 
+/** The videos, in `index` order (§3.15); only absolute http(s) URLs are kept. */
 function videoUrlsOf(message: ImagineProMessage): string[] {
-  const results = [...(message.results ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((r) => r.url);
+  const ordered = [...(message.results ?? [])].sort((a, b) => indexOf(a.index) - indexOf(b.index));
+  const results = httpUrls(ordered.map((r) => r.url));
   if (results.length > 0) return results;
-  const single = nonEmpty(message.videoUrl) ?? nonEmpty(message.uri);
+  const single = httpUrl(message.videoUrl) ?? httpUrl(message.uri);
   return single ? [single] : [];
+}
+
+/** A result's `index` as a sort key: missing or not finite (`1e400` parses as Infinity) sorts as 0. */
+function indexOf(index: number | undefined): number {
+  return index !== undefined && Number.isFinite(index) ? index : 0;
 }
 
 /** Describe's prompts: an array, or one text with the prompts separated by blank lines. */
@@ -291,12 +313,16 @@ export function progressOf(value: number | string | null | undefined): number | 
   return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : null;
 }
 
-/** `…817Z` (docs) and `…+00:00` (skill) both become `toISOString()` form; other text is kept. */
+/**
+ * `…817Z` (docs) and `…+00:00` (skill) both become `toISOString()` form. Text that is no date is
+ * dropped: `createdAt`/`updatedAt` promise ISO-8601, and the vendor's text stays in `job.raw`.
+ * (`Date.parse` answers NaN for anything outside the Date range, so `toISOString` cannot throw.)
+ */
 export function isoOf(value: string | null | undefined): string | undefined {
   const text = nonEmpty(value);
   if (!text) return undefined;
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

@@ -54,6 +54,22 @@ export const messageSchema = v.looseObject({
 /** An ImaginePro message (job state) as polled or received by webhook; `job.raw` holds one. */
 export type ImagineProMessage = v.InferOutput<typeof messageSchema>;
 
+/**
+ * Fields an ImaginePro callback never has (it is the message object of §3.2, §4) and other vendors'
+ * callbacks do: AceData's `success`, `task_id` and task records' `request`/`response`, APIFRAME's
+ * `task_id`, `taskId`, `task_type` and `percentage`. A body with one of them is another vendor's, even
+ * when it also has a `status` and a `messageId`.
+ */
+export const FOREIGN_CALLBACK_FIELDS = [
+  'task_id',
+  'taskId',
+  'task_type',
+  'percentage',
+  'success',
+  'request',
+  'response',
+] as const;
+
 /** `GET /api/v1/subscription/account-info` (§3.9). */
 export const accountSchema = v.looseObject({
   type: optionalText,

@@ -42,14 +42,16 @@ function checkHook(
   const caller = new URL(callerUrl);
   expect(hook.origin + hook.pathname).toBe(caller.origin + caller.pathname);
   const params = Object.fromEntries(hook.searchParams);
-  const { mjgate_nonce: nonce, mjgate_sig: sig, ...rest } = params;
+  const { mjgate_nonce: nonce, mjgate_sig: sig, mjgate_exp: expires, ...rest } = params;
   expect(rest).toEqual({ ...Object.fromEntries(caller.searchParams), mjgate_provider: 'imaginepro', ...context });
   if (signed) {
     expect(nonce).toBeTruthy();
     expect(sig).toMatch(/^[\w-]{20,}$/);
+    expect(expires).toMatch(/^\d+$/);
   } else {
     expect(nonce).toBeUndefined();
     expect(sig).toBeUndefined();
+    expect(expires).toBeUndefined();
   }
   return JSON.stringify({ ...body, webhookOverride: '<hook>' });
 }

@@ -1,3 +1,4 @@
+import { MjGateError, ResponseValidationError } from '@mjgate/core';
 import { describe, expect, it } from 'vitest';
 import { decodeJobId, encodeJobId, inferKind, progressOf, toJob } from '../src/mapping.js';
 import type { ImagineProMessage } from '../src/schemas.js';
@@ -273,5 +274,89 @@ describe('job ids', () => {
     expect(inferKind(msg(videoDone))).toBe('video');
     expect(inferKind(msg({ status: 'DONE', content: ['x'] }))).toBe('describe');
     expect(inferKind(msg(doneButton))).toBeUndefined();
+  });
+});
+
+describe('only http(s) URLs reach a Job (issue 10 §5)', () => {
+  const tiles = [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/cdn/m-${n}.png`);
+
+  it('drops a hostile composite and hostile tiles, and keeps the rest', () => {
+    const job = toJob(
+      msg({
+        ...doneButton,
+        uri: 'javascript:alert(1)',
+        originalUrl: 'data:image/png;base64,AAAA',
+        images: [tiles[0], 'file:///etc/passwd', '//cdn.example/3.png', tiles[3]],
+      }),
+      'm',
+    );
+    expect(job.status).toBe('succeeded');
+    expect(job.gridUrl).toBeUndefined();
+    expect(job.images).toEqual([{ url: tiles[0] }, { url: tiles[3] }]);
+  });
+
+  it('falls back to the Discord originalUrl when the CDN uri is refused', () => {
+    const job = toJob(msg({ ...doneButton, uri: 'https://cdn.imaginepro.ai/a\u0000.png' }), 'm');
+    expect(job.gridUrl).toBe(doneButton.originalUrl);
+  });
+
+  it('a finished image whose every URL is refused is bad_response, not an empty success', () => {
+    const map = () =>
+      toJob(msg({ ...doneNew, uri: 'javascript:alert(1)', images: ['data:image/png;base64,AAAA', ''] }), 'm');
+    expect(map).toThrow(ResponseValidationError);
+    expect(map).toThrow(/succeeded with no usable http\(s\) URL/);
+    try {
+      map();
+    } catch (error) {
+      expect(MjGateError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'bad_response', retryable: false, provider: 'imaginepro' });
+    }
+  });
+
+  it('video: refused results fall back to videoUrl; none usable at all is bad_response', () => {
+    const id = `video.${videoDone.messageId}`;
+    const results = [{ url: 'javascript:alert(1)', index: 0 }];
+    expect(toJob(msg({ ...videoDone, results }), id).videoUrls).toEqual([videoDone.videoUrl]);
+    expect(() => toJob(msg({ ...videoDone, results, videoUrl: 'file:///v.mp4' }), id)).toThrow(ResponseValidationError);
+  });
+
+  it('video results are ordered by index even when an index is not a finite number', () => {
+    const results = [
+      { url: 'https://v/1.mp4', index: 1 },
+      { url: 'https://v/x.mp4', index: Number.POSITIVE_INFINITY },
+    ];
+    expect(toJob(msg({ ...videoDone, results }), 'video.v').videoUrls).toEqual(['https://v/x.mp4', 'https://v/1.mp4']);
+  });
+
+  it('a finished message that names no URL at all is not bad_response (nothing was refused)', () => {
+    expect(toJob(msg({ status: 'DONE', prompt: 'fox' }), 'm')).toMatchObject({ status: 'succeeded', images: [] });
+  });
+
+  it('a running message is never bad_response, whatever its preview URLs', () => {
+    expect(toJob(msg({ status: 'PROCESSING', uri: 'javascript:alert(1)' }), 'm')).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('hostile status words and timestamps', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'RENDERING', ''])(
+    'the status word %j is unknown: the job is still running, with the word in raw',
+    (status) => {
+      const job = toJob(msg({ status, prompt: 'fox' }), 'm');
+      expect(job.status).toBe('running');
+      expect((job.raw as { status: string }).status).toBe(status);
+    },
+  );
+
+  it.each(['not a date', '275760-09-14T00:00:00Z', '+999999-01-01T00:00:00Z', 'NaN', '   '])(
+    'a timestamp of %j is dropped, not kept as text nor thrown on',
+    (createdAt) => {
+      const job = toJob(msg({ status: 'QUEUED', createdAt, updatedAt: createdAt }), 'm');
+      expect(job.createdAt).toBeUndefined();
+      expect(job.updatedAt).toBeUndefined();
+    },
+  );
+
+  it.each(['constructor', '__proto__', 'toString'])('the button label %j is no action', (label) => {
+    expect(toJob(msg({ ...doneButton, buttons: [label, 'U1'] }), 'm').actions).toEqual(['upscale-1']);
   });
 });

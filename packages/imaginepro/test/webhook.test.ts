@@ -34,7 +34,7 @@ describe('parseWebhook', () => {
   it('a signed callback becomes the same Job as polling the same payload', async () => {
     const mj = client({ webhookSecret: SECRET });
     const url = await handedOut(mj, (c) =>
-      c.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj?x=1' }),
+      c.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj?x=1' }),
     );
     const hook = new URL(url);
     expect(hook.origin + hook.pathname).toBe('https://app.example/hooks/mj');
@@ -155,6 +155,28 @@ describe('parseWebhook', () => {
     );
     const job = await mj.parseWebhook(post(url, { messageId: MID, status: 'DONE', content: ['a', 'b'] }));
     expect(job).toMatchObject({ id: `imaginepro:describe.${MID}`, texts: ['a', 'b'] });
+  });
+
+  it('rejects a callback naming another job than its URL was issued for, or echoing another ref (§2.1)', async () => {
+    const mj = client({ webhookSecret: SECRET });
+    const url = await handedOut(mj, (c) =>
+      c.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj' }),
+    );
+    const body = { ...doneButton, messageId: MID, ref: 'order-1' };
+    await expect(mj.parseWebhook(post(url, body))).resolves.toMatchObject({ id: `imaginepro:${MID}` });
+    await expect(mj.parseWebhook(post(url, { ...body, messageId: 'other-message' }))).rejects.toThrow(
+      /names job imaginepro:other-message, but its URL was issued for job imaginepro:d15c1541/,
+    );
+    await expect(mj.parseWebhook(post(url, { ...body, ref: 'order-2' }))).rejects.toThrow(/another ref/);
+  });
+
+  it("rejects another vendor's body even when it has a messageId and a status", async () => {
+    const mj = client({ webhookSecret: SECRET });
+    const url = await handedOut(mj, (c) => c.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' }));
+    const apiframeLike = { messageId: MID, task_id: MID, task_type: 'imagine', status: 'processing', percentage: '40' };
+    await expect(mj.parseWebhook(post(url, apiframeLike))).rejects.toThrow(/`task_id`, a field of another vendor/);
+    const acedataLike = { messageId: MID, status: 'DONE', success: true };
+    await expect(mj.parseWebhook(post(url, acedataLike))).rejects.toThrow(/`success`/);
   });
 
   it('rejects bodies that are not ImaginePro messages', async () => {

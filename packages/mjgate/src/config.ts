@@ -53,6 +53,8 @@ export interface GatewayConfig {
   maxRetries?: number;
   backoff?: ProviderOptions['backoff'];
   webhookSecret?: string;
+  /** How long a signed callback URL is accepted, in ms, for every vendor (default 72 hours). */
+  webhookTtlMs?: number;
   poll?: Partial<PollDefaults>;
   fetch?: typeof globalThis.fetch;
   logger?: Logger;

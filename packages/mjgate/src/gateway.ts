@@ -97,6 +97,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       maxRetries: config.maxRetries,
       backoff: config.backoff,
       webhookSecret: config.webhookSecret,
+      webhookTtlMs: config.webhookTtlMs,
       poll: config.poll,
       fetch: config.fetch,
       logger: config.logger,
@@ -263,6 +264,17 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     },
     account(options): Promise<Account> {
       return clients.get(primary)!.account(options);
+    },
+    async findSubmission(submission, options) {
+      // The vendor the submission went to (a fallback one included) is the one that may have the job.
+      const name = submission?.provider;
+      const client = typeof name === 'string' ? clients.get(name) : undefined;
+      if (!client) {
+        throw new InvalidRequestError(
+          `This submission was sent to ${String(name)}, which is not configured here; configured: ${names.join(', ')}.`,
+        );
+      }
+      return client.findSubmission(submission, options);
     },
     wait: async (job, options?: WaitOptions) => owner(job).wait(job, options),
     async *watch(job, options?: WaitOptions) {

@@ -269,3 +269,27 @@ describe('webhook handler on Node', () => {
     expect(m.imaginepro.calls.filter((c) => c.method === 'parseWebhook')).toHaveLength(0);
   });
 });
+
+describe('shared webhook settings', () => {
+  it('webhookTtlMs set once on the gateway signs every vendor’s callback URL with that expiry', async () => {
+    const sent: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const request = new Request(input as RequestInfo, init);
+      const body = (await request.json()) as { webhookOverride?: string };
+      if (body.webhookOverride) sent.push(body.webhookOverride);
+      return Response.json({ success: true, messageId: 'm-1' });
+    };
+    const before = Math.floor(Date.now() / 1000);
+    const gateway = createGateway({
+      providers: { imaginepro: { apiKey: 'ip-key-0001', pace: { submit: 0, read: 0 } } },
+      webhookSecret: 'whsec_gateway_ttl',
+      webhookTtlMs: 60_000,
+      fetch,
+    });
+    await gateway.imagine({ prompt: 'a red fox', webhookUrl: 'https://app.example/hooks' });
+    const expires = Number(new URL(sent[0] ?? '').searchParams.get('mjgate_exp'));
+    const after = Math.ceil(Date.now() / 1000);
+    expect(expires).toBeGreaterThanOrEqual(before + 60);
+    expect(expires).toBeLessThanOrEqual(after + 60);
+  });
+});

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Job } from '@mjgate/core';
+import { type Job, signWebhookUrl } from '@mjgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../src/index.js';
 import { simGateway, useSimulator, VENDORS } from './helpers.js';
@@ -55,5 +55,77 @@ describe.each(VENDORS)('webhooks from %s', (vendor) => {
     const deliveries = ctx.sim.ledger.webhooks({ vendor, jobId: job.providerJobId });
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d) => d.status === 401)).toBe(true);
+  });
+});
+
+/**
+ * What an attacker who saw callbacks (in a proxy log, a vendor dashboard) can try: replay a genuine
+ * delivery with another result, move one job's body to another job's URL, or post a made-up job.
+ */
+describe.each(VENDORS)('forged callbacks to %s URLs', (vendor) => {
+  /** A finished job with a webhook, and the last callback the simulator delivered for it. */
+  async function finished(prompt: string) {
+    const gw = simGateway(ctx.sim, { default: vendor, webhookSecret: SECRET });
+    const job = await gw.imagine({ prompt, webhookUrl: hookUrl });
+    const polled = await gw.wait(job);
+    await ctx.sim.ledger.settled();
+    const delivery = ctx.sim.ledger.webhooks({ vendor, jobId: job.providerJobId }).at(-1);
+    if (!delivery) throw new Error(`the simulator delivered no callback for ${job.id}`);
+    return { job, polled, delivery };
+  }
+
+  /** A separate receiver (as after a restart) that records what reaches onJob. */
+  function receiver(confirm?: boolean) {
+    const jobs: Job[] = [];
+    const errors: string[] = [];
+    const handler = createWebhookHandler(simGateway(ctx.sim, { webhookSecret: SECRET }), {
+      onJob: (job) => void jobs.push(job),
+      onError: (error) => void errors.push(error.message),
+      confirm,
+    });
+    const post = async (url: string, headers: Record<string, string>, body: unknown) =>
+      (await handler(new Request(url, { method: 'POST', headers, body: JSON.stringify(body) }))).status;
+    return { jobs, errors, post };
+  }
+
+  it('a replayed callback carrying another result: onJob gets what the vendor reports, not the forgery', async () => {
+    const { polled, delivery } = await finished('a red fox');
+    const forged = JSON.parse(JSON.stringify(delivery.body).replaceAll(ctx.sim.url, 'https://attacker.example'));
+    expect(JSON.stringify(forged)).toContain('attacker.example');
+
+    const confirming = receiver();
+    expect(await confirming.post(delivery.url, delivery.headers, forged)).toBe(200);
+    const seen = confirming.jobs[0]!;
+    expect(seen).toMatchObject({ id: polled.id, status: 'succeeded' });
+    expect(seen.images.map((i) => i.url)).toEqual(polled.images.map((i) => i.url));
+    expect(JSON.stringify(seen)).not.toContain('attacker.example');
+
+    // The trade-off of `confirm: false`: the signature holds, so the body is all there is.
+    const trusting = receiver(false);
+    expect(await trusting.post(delivery.url, delivery.headers, forged)).toBe(200);
+    expect(JSON.stringify(trusting.jobs[0])).toContain('attacker.example');
+  });
+
+  it("another job's genuine callback posted to this job's URL is rejected (401)", async () => {
+    const a = await finished('a red fox');
+    const b = await finished('a grey wolf');
+    const { jobs, errors, post } = receiver();
+    expect(await post(a.delivery.url, b.delivery.headers, b.delivery.body)).toBe(401);
+    expect(jobs).toEqual([]);
+    expect(errors).toEqual([
+      expect.stringMatching(`names job ${b.job.id}, but its URL was issued for job ${a.job.id}`),
+    ]);
+  });
+
+  it('a made-up job at a URL signed elsewhere is rejected once the vendor says it does not know it (401)', async () => {
+    const { job, delivery } = await finished('a red fox');
+    // Signed as another process of the app would (this process never handed it out): the signature passes.
+    const url = await signWebhookUrl(hookUrl, vendor, SECRET, { operation: 'imagine' });
+    const madeUp = crypto.randomUUID();
+    const body = JSON.parse(JSON.stringify(delivery.body).replaceAll(job.providerJobId, madeUp));
+    const { jobs, errors, post } = receiver();
+    expect(await post(url, delivery.headers, body)).toBe(401);
+    expect(jobs).toEqual([]);
+    expect(errors).toEqual([expect.stringMatching(`does not know job ${vendor}:${madeUp}`)]);
   });
 });

@@ -153,12 +153,18 @@ export function createAceData(state: SimState): VendorModule {
     return out;
   }
 
-  /** An in-progress snapshot: preview image, a throwaway image_id, no actions. */
-  function snapshot(job: SimJob, progress: number): Record<string, unknown> {
-    if (job.kind === 'video') return { success: true, task_id: job.id, progress, video_urls: [] };
+  /**
+   * An in-progress snapshot: preview image, a throwaway image_id, no actions. `streamed` is for ndjson
+   * lines (and their per-snapshot callbacks), which say `success: true` from the first line on (§2.2).
+   * Everywhere else `success` means "done": AceData's own clients end a wait on it (§10.3), so a task
+   * record's `response` carries none while the task runs.
+   */
+  function snapshot(job: SimJob, progress: number, streamed: boolean): Record<string, unknown> {
+    const done = streamed ? { success: true } : {};
+    if (job.kind === 'video') return { ...done, task_id: job.id, progress, video_urls: [] };
     const preview = `${job.kind === 'grid' ? state.gridUrl(job) : state.imageUrl(job)}?preview=${progress}`;
     return {
-      success: true,
+      ...done,
       task_id: job.id,
       image_id: state.ids.digits(19),
       progress,
@@ -172,10 +178,11 @@ export function createAceData(state: SimState): VendorModule {
     };
   }
 
+  /** A task record's `response`: none while queued, a snapshot without `success` while running (§14). */
   function current(job: SimJob): Record<string, unknown> | undefined {
     const p = phaseOf(job, now());
     if (p.phase === 'queued') return undefined;
-    if (p.phase === 'running') return snapshot(job, p.progress);
+    if (p.phase === 'running') return snapshot(job, p.progress, false);
     return p.phase === 'succeeded' ? finalResult(job) : failureBody(job);
   }
 
@@ -233,9 +240,11 @@ export function createAceData(state: SimState): VendorModule {
     const accept = String(ctx.headers.accept ?? '');
     const ndjson = accept.includes('application/x-ndjson');
     if (callback) {
+      // With ndjson, one POST per snapshot, shaped like the stream's lines (§2.2, §10.4); without it,
+      // the final result alone, which is the only callback that says `success`.
       if (ndjson) {
         for (const f of SNAPSHOTS)
-          state.at(job, f, () => state.webhook('acedata', job, callback, snapshot(job, Math.round(f * 100))));
+          state.at(job, f, () => state.webhook('acedata', job, callback, snapshot(job, Math.round(f * 100), true)));
       }
       state.onFinal(job, () => state.webhook('acedata', job, callback, { ...current(job), trace_id: trace(job) }));
     }
@@ -255,11 +264,12 @@ export function createAceData(state: SimState): VendorModule {
     return async (res: ServerResponse, signal: AbortSignal) => {
       for (const f of SNAPSHOTS) {
         const t = job.start + job.queuedMs + job.runMs * f;
+        // A snapshot the job reaches is always written, even when this process wakes up after the job
+        // ended: the lines depend on the job, not on the machine's load.
         if (t >= job.start + job.queuedMs + job.runMs || phaseOf(job, t).phase !== 'running') break;
         const wait = t - now();
         if (wait > 0) await state.clock.sleep(wait, signal);
-        if (phaseOf(job, now()).phase !== 'running') break;
-        res.write(`${JSON.stringify(snapshot(job, Math.round(f * 100)))}\n`);
+        res.write(`${JSON.stringify(snapshot(job, Math.round(f * 100), true))}\n`);
       }
       await state.waitFor(job, Number.POSITIVE_INFINITY, signal);
       const done = phaseOf(job, now()).phase === 'succeeded';
@@ -496,7 +506,11 @@ export function createAceData(state: SimState): VendorModule {
         ].filter((j): j is SimJob => j !== undefined),
       );
     }
-    return page([...state.jobs.values()].filter((j) => j.vendor === 'acedata').reverse());
+    // No ids: recent tasks, newest first, within `created_at_min`/`created_at_max` (epoch seconds) when given (§10.1).
+    const min = Number(body.created_at_min ?? Number.NEGATIVE_INFINITY);
+    const max = Number(body.created_at_max ?? Number.POSITIVE_INFINITY);
+    const inWindow = (j: SimJob) => !(j.createdAt / 1000 < min) && !(j.createdAt / 1000 > max);
+    return page([...state.jobs.values()].filter((j) => j.vendor === 'acedata' && inWindow(j)).reverse());
   }
 
   const post = (pattern: string, category: RouteDef['category'], handle: RouteDef['handle']): RouteDef => ({

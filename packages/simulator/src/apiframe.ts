@@ -94,9 +94,9 @@ export function createApiFrame(state: SimState): ApiFrameModule {
     return job?.vendor === 'apiframe' ? job : undefined;
   }
 
-  /** The task object `/fetch` returns and webhooks carry. */
-  function view(job: SimJob): Record<string, unknown> {
-    const p = phaseOf(job, now());
+  /** The task object `/fetch` returns and webhooks carry, as it stands at clock time `at`. */
+  function view(job: SimJob, at = now()): Record<string, unknown> {
+    const p = phaseOf(job, at);
     const out: Record<string, unknown> = { task_id: job.id, task_type: job.operation };
     // seed and shorten report no percentage (their doc examples show none)
     const withPercentage = job.operation !== 'seed' && job.operation !== 'shorten';
@@ -159,7 +159,8 @@ export function createApiFrame(state: SimState): ApiFrameModule {
     if (hook) {
       const secret = typeof body.webhook_secret === 'string' ? body.webhook_secret : undefined;
       const headers: Record<string, string> = secret !== undefined ? { 'x-webhook-secret': secret } : {};
-      state.at(job, 0.5, () => state.webhook('apiframe', job, hook, view(job), headers));
+      // The progress update describes the job at 50 %, even when a busy process sends it later.
+      state.at(job, 0.5, (t) => state.webhook('apiframe', job, hook, view(job, t), headers));
       state.onFinal(job, () => state.webhook('apiframe', job, hook, view(job), headers));
     }
     return json(200, { task_id: job.id });
@@ -498,7 +499,7 @@ export function createApiFrame(state: SimState): ApiFrameModule {
     }
     if (ids.length < 2 || ids.length > 20) return errors.badRequest('task_ids must contain between 2 and 20 ids');
     const tasks = (ids as string[]).map((id) => find(id)).filter((j): j is SimJob => j !== undefined);
-    return json(200, { tasks: tasks.map(view) });
+    return json(200, { tasks: tasks.map((job) => view(job)) });
   }
 
   function account(): Reply {
@@ -507,7 +508,7 @@ export function createApiFrame(state: SimState): ApiFrameModule {
       email: 'simulator@mjgate.local',
       credits,
       plan: 'pro',
-      next_billing_date: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      next_billing_date: new Date(state.clock.epoch() + 30 * 86_400_000).toISOString(),
       total_images: [...state.jobs.values()].filter((j) => j.vendor === 'apiframe' && j.kind === 'grid').length * 4,
       subscription_credits: credits,
       topup_credits: 0,

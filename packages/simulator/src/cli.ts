@@ -14,6 +14,10 @@ Usage: mjgate-sim [options]
   --fault-rate <p>   chance 0–1 of a random 429/5xx/reset on each vendor request (default 0)
   --seed <n>         seed for ids and fault rolls (default random)
   --credits <n>      starting credits per vendor account (default 10000)
+  --paused           start with the clock paused; step it with POST /_sim/clock
+  --allow-external-webhooks
+                     deliver webhooks to any host (default: loopback addresses only;
+                     others are logged and recorded in the ledger, never sent)
   -h, --help         show this help
 `;
 
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
       'fault-rate': { type: 'string' },
       seed: { type: 'string' },
       credits: { type: 'string' },
+      paused: { type: 'boolean' },
+      'allow-external-webhooks': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -58,6 +64,9 @@ async function main(): Promise<void> {
     ...(faultRate !== undefined ? { faultRate } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(credits !== undefined ? { credits } : {}),
+    paused: values.paused === true,
+    allowExternalWebhooks: values['allow-external-webhooks'] === true,
+    log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(
     [
@@ -66,6 +75,9 @@ async function main(): Promise<void> {
       `  AceData     ${sim.urls.acedata}      Authorization: Bearer <key>`,
       `  APIFRAME    ${sim.urls.apiframe}     Authorization: <key>`,
       `  ledger ${sim.url}/_sim/ledger · stats ${sim.url}/_sim/stats · faults ${sim.url}/_sim/faults`,
+      `  clock ${sim.url}/_sim/clock${sim.clock.paused ? ' (paused)' : ''} · webhooks to ${
+        values['allow-external-webhooks'] ? 'any host' : 'loopback addresses only'
+      }`,
       '',
     ].join('\n'),
   );

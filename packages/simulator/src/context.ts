@@ -6,7 +6,7 @@ import { endOf, type JobFailure, type ResultKind, type SimJob, TIMINGS, type Tim
 import { Ledger } from './ledger';
 import { hashString, Random } from './random';
 import type { RouteCategory, Vendor } from './types';
-import { deliverWebhook } from './webhooks';
+import { deliverWebhook, refuseWebhook, webhookTarget } from './webhooks';
 
 /** What a route handler answers; server.ts writes it (or a fault replaces it). */
 export interface Reply {
@@ -65,9 +65,15 @@ export interface VendorModule {
 export interface StateOptions {
   apiKey?: string;
   speed: number;
+  /** Start with the clock paused. */
+  paused: boolean;
   seed: number;
   credits: number;
   bannedWords: string[];
+  /** Deliver webhooks to any host, not only to loopback addresses. */
+  allowExternalWebhooks: boolean;
+  /** Where notable events nobody asked for over HTTP go (a refused webhook). */
+  log: (line: string) => void;
 }
 
 export interface NewJob {
@@ -106,7 +112,7 @@ export class SimState {
 
   constructor(options: StateOptions) {
     this.options = options;
-    this.clock = new Clock(options.speed);
+    this.clock = new Clock(options.speed, { paused: options.paused });
     this.ids = new Random(options.seed);
     this.faults = new Faults(new Random(options.seed ^ 0x5eed));
     for (const v of ['imaginepro', 'acedata', 'apiframe'] as const) this.credits.set(v, options.credits);
@@ -149,7 +155,7 @@ export class SimState {
       imageKey: spec.imageKey ?? `${spec.parent?.imageKey ?? ''}|${spec.operation}|${prompt}`,
       tile: spec.parent?.tile ?? tileSize(spec.aspect),
       index: spec.index ?? 0,
-      createdAt: Date.now(),
+      createdAt: this.clock.epoch(),
       start: this.clock.now(),
       queuedMs: this.clock.scale(queued),
       runMs: this.clock.scale(run),
@@ -182,12 +188,17 @@ export class SimState {
     job.cancelFinalTimer = this.clock.setTimer(() => this.finalize(job), endOf(job) - this.clock.now());
   }
 
-  /** Runs `fn` when the job is `fraction` (0–1) through its running phase, unless it ended before. */
-  at(job: SimJob, fraction: number, fn: () => void): void {
+  /**
+   * Runs `fn(t)` when the job is `fraction` (0–1) through its running phase, unless it ended before; `t` is
+   * that moment in clock time, so what `fn` sends describes the job then, however late the process runs it.
+   */
+  at(job: SimJob, fraction: number, fn: (t: number) => void): void {
     const t = job.start + job.queuedMs + job.runMs * fraction;
     if (t >= endOf(job)) return;
+    // Timers fire in due order, so this one runs before the job's final timer; a job cancelled
+    // before `t` is already finalized.
     this.clock.setTimer(() => {
-      if (!job.finalized && this.clock.now() < endOf(job)) fn();
+      if (!job.finalized && t < endOf(job)) fn(t);
     }, t - this.clock.now());
   }
 
@@ -211,13 +222,17 @@ export class SimState {
     }
   }
 
-  /** Waits (real time) until the job is terminal, at most `maxMs`; true when it finished. */
+  /**
+   * Waits (clock time) until the job is terminal, at most `maxMs`; true when it finished. A job that ends
+   * after the limit is decided at once: the answer depends on the two deadlines, never on how late this
+   * process wakes up.
+   */
   async waitFor(job: SimJob, maxMs: number, signal: AbortSignal): Promise<boolean> {
     const left = endOf(job) - this.clock.now();
     if (left <= 0) return true;
     if (left > maxMs) {
       await this.clock.sleep(maxMs, signal);
-      return endOf(job) <= this.clock.now();
+      return false;
     }
     await this.clock.sleep(left, signal);
     return true;
@@ -260,8 +275,16 @@ export class SimState {
     });
   }
 
-  /** POSTs a webhook (in order per job) and records it in the ledger. */
+  /**
+   * POSTs a webhook (in order per job) and records it in the ledger. Only loopback receivers get it unless
+   * `allowExternalWebhooks` is on: a test or demo must never send traffic off the machine by accident.
+   */
   webhook(vendor: Vendor, job: SimJob, url: string, body: unknown, headers: Record<string, string> = {}): void {
+    const refusal = webhookTarget(url, this.options.allowExternalWebhooks);
+    if (refusal) {
+      refuseWebhook({ ledger: this.ledger, log: this.options.log, vendor, jobId: job.id, url, body, headers }, refusal);
+      return;
+    }
     const previous = this.#webhookChains.get(job.id) ?? Promise.resolve();
     const next = previous.then(() =>
       deliverWebhook({ ledger: this.ledger, signal: this.clock.signal, vendor, jobId: job.id, url, body, headers }),

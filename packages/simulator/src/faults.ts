@@ -9,8 +9,9 @@ import type { RouteCategory, Vendor } from './types';
  * - `accept-then-error`: handle the request normally (the job exists and is in the ledger), then
  *   answer `status` (default 500) with the vendor's error body instead of the real response.
  * - `malformed`: handle normally (a submission is created), then send a truncated, unparseable JSON body.
- * - `slow`: wait `delayMs` (default 2000, real time) before handling; the request is handled even if
- *   the client gave up meanwhile, as a real server would.
+ * - `slow`: wait `delayMs` (default 2000, real time: network latency, so it runs on even while the
+ *   simulator's clock is paused) before handling; the request is handled even if the client gave up
+ *   meanwhile, as a real server would.
  * - `fail-job`: handle normally, but the created job ends failed with `error`.
  * - `content-policy`: reject as the vendor rejects a banned prompt.
  * - `no-credits`: reject as the vendor rejects an empty balance.

@@ -360,7 +360,7 @@ export function createImaginePro(state: SimState): VendorModule {
       creditsQuota: state.options.credits,
       credits: state.credits.get('imaginepro') ?? 0,
       creditsExtra: 0,
-      expiredAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      expiredAt: new Date(state.clock.epoch() + 30 * 86_400_000).toISOString(),
       email: 'simulator@mjgate.local',
     });
   }
@@ -368,7 +368,7 @@ export function createImaginePro(state: SimState): VendorModule {
   function history(ctx: RequestContext): Reply {
     const page = Math.max(1, Number(ctx.query.get('page') ?? 1) || 1);
     const size = Math.max(1, Math.min(100, Number(ctx.query.get('size') ?? 10) || 10));
-    const since = Date.now() - 86_400_000;
+    const since = state.clock.epoch() - 86_400_000;
     const done = [...state.jobs.values()]
       .filter((j) => j.vendor === 'imaginepro' && j.createdAt >= since && (j.kind === 'grid' || j.kind === 'single'))
       .filter((j) => phaseOf(j, now()).phase === 'succeeded')

@@ -1,4 +1,4 @@
-export { DEFAULT_SPEED } from './clock';
+export { DEFAULT_SPEED, type SimulatorClock } from './clock';
 export type { ActiveFault, FaultKind, FaultRequest, FaultRule, Faults } from './faults';
 export { TIMINGS } from './jobs';
 export type { Ledger, LedgerFilter, Submission, WebhookDelivery } from './ledger';

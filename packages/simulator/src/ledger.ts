@@ -26,10 +26,15 @@ export interface WebhookDelivery {
   url: string;
   headers: Record<string, string>;
   body: unknown;
-  /** The receiver's HTTP status; absent when the delivery failed. */
+  /** The receiver's HTTP status (a redirect is not followed: its 3xx is the status); absent when the delivery failed. */
   status?: number;
-  /** Network error text when the delivery failed. */
+  /** Network error text when the delivery failed, or why it was not sent. */
   error?: string;
+  /**
+   * True when the simulator did not send it at all: the URL is not a loopback address and the simulator
+   * was started without `allowExternalWebhooks`, or it is not an http(s) URL.
+   */
+  refused?: boolean;
 }
 
 /** Filters for ledger reads; every field given must match. */

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createAceData } from './acedata';
 import { createApiFrame } from './apiframe';
-import { DEFAULT_SPEED } from './clock';
+import { DEFAULT_SPEED, type SimulatorClock } from './clock';
 import { json, type Reply, type RequestContext, type RouteDef, SimState, type VendorModule } from './context';
 import type { ActiveFault, FaultRule, Faults } from './faults';
 import { jobFile } from './files';
@@ -20,6 +21,11 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** Clock compression: vendor time ÷ real time (default 100: a 40 s grid takes 400 ms). */
   speed?: number;
+  /**
+   * Start with the clock paused: every job stays where it is until `sim.clock.advance()` or
+   * `sim.clock.resume()`. For tests that must read a job in a given phase, whatever the machine's load.
+   */
+  paused?: boolean;
   /** Fault rules installed at start (see {@link FaultRule}). */
   faults?: FaultRule[];
   /** Probability (0–1) that any vendor request gets a random transient fault (429, 500, 502, 503, reset). */
@@ -30,6 +36,13 @@ export interface SimulatorOptions {
   credits?: number;
   /** Words that make a prompt banned (whole words, case-insensitive). Default `['banned', 'nsfw', 'gore']`. */
   bannedWords?: string[];
+  /**
+   * Deliver webhooks to any http(s) host. Off by default: webhooks go only to loopback addresses
+   * (127.0.0.0/8, ::1, `localhost`); any other is recorded in the ledger as `refused` and logged, never sent.
+   */
+  allowExternalWebhooks?: boolean;
+  /** Receives a line for each event worth a warning that no HTTP answer reports (a refused webhook). Default `console.warn`. */
+  log?: (line: string) => void;
 }
 
 /** A running simulator. */
@@ -47,6 +60,8 @@ export interface Simulator {
   readonly faults: Faults;
   /** Clock compression; assign to change it for jobs submitted afterwards. */
   speed: number;
+  /** Pause, resume or step the simulator's time (see {@link SimulatorClock}). */
+  readonly clock: SimulatorClock;
   /** Request counts by vendor, route, category and fault. */
   stats(): SimulatorStats;
   /** The request log (the most recent 100 000 requests), optionally filtered. */
@@ -143,9 +158,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const state = new SimState({
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     speed: options.speed ?? DEFAULT_SPEED,
+    paused: options.paused ?? false,
     seed,
     credits: initialCredits,
     bannedWords: options.bannedWords ?? DEFAULT_BANNED,
+    allowExternalWebhooks: options.allowExternalWebhooks ?? false,
+    log: options.log ?? ((line) => console.warn(line)),
   });
   for (const rule of options.faults ?? []) state.faults.add(rule);
   if (options.faultRate !== undefined && options.faultRate > 0) {
@@ -280,8 +298,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         case 'no-credits':
           return reply(errors.noCredits());
         case 'slow':
+          // Network latency, not job time: real milliseconds, running even while the clock is paused.
           try {
-            await state.clock.sleep(rule.delayMs ?? 2000);
+            await delay(rule.delayMs ?? 2000, undefined, { signal: state.clock.signal });
           } catch {
             return;
           }
@@ -416,6 +435,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         });
       }
     }
+    if (path === '/clock') {
+      const view = () => json(200, { paused: state.clock.paused, speed: state.clock.speed });
+      if (method === 'GET') return finish(view());
+      if (method === 'POST') {
+        return readBody(req).then((raw) => {
+          try {
+            const b = JSON.parse(raw || '{}') as { action?: unknown; vendorMs?: unknown };
+            if (b.action === 'pause') state.clock.pause();
+            else if (b.action === 'resume') state.clock.resume();
+            else if (b.action === 'advance' && typeof b.vendorMs === 'number') state.clock.advance(b.vendorMs);
+            else
+              throw new Error('expected {"action":"pause"}, {"action":"resume"} or {"action":"advance","vendorMs":n}');
+            finish(view());
+          } catch (error) {
+            finish(json(400, { error: error instanceof Error ? error.message : 'invalid body' }));
+          }
+        });
+      }
+    }
     if (path === '/credits' && method === 'POST') {
       return readBody(req).then((raw) => {
         try {
@@ -444,6 +482,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!res.writableFinished) abort.abort();
     });
     const signal = AbortSignal.any([abort.signal, state.clock.signal]);
+    // Fire what fell due before this request looks at any job, so a job it sees finished has already
+    // sent its webhooks (into the ledger), whatever the machine's load did to the clock's own timer.
+    state.clock.catchUp();
     const done = (p: Promise<void> | void) =>
       Promise.resolve(p).catch(() => {
         if (!res.headersSent && !res.destroyed) send(res, json(500, { error: 'simulator error' }));
@@ -479,6 +520,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     set speed(value: number) {
       state.clock.speed = value;
+    },
+    // A narrow view: the Clock's timers are the simulator's own business.
+    clock: {
+      get paused() {
+        return state.clock.paused;
+      },
+      pause: () => state.clock.pause(),
+      resume: () => state.clock.resume(),
+      advance: (vendorMs: number) => state.clock.advance(vendorMs),
     },
     stats() {
       return {

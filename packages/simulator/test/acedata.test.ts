@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../src/index';
+import { type Simulator, startSimulator, TIMINGS } from '../src/index';
 import { call, decodePng, download, pollUntil, startReceiver } from './helpers';
 
 const KEY = 'ad-test-key';
@@ -68,10 +68,33 @@ describe('AceData auth and errors', () => {
     }
   });
 
-  it('answers 504 timeout when a blocking call outlives its timeout', async () => {
-    const res = await post<ErrorBody>('/midjourney/imagine', { prompt: 'slow', timeout: 5 });
-    expect(res.status).toBe(504);
-    expect(res.body.error).toEqual({ code: 'timeout', message: 'Timeout to generate the image.' });
+  it('answers 504 timeout when a blocking call outlives its timeout, once that timeout has passed', async () => {
+    const local = await startSimulator({ paused: true });
+    try {
+      const answer = call<ErrorBody>(`${local.urls.acedata}/midjourney/imagine`, {
+        body: { prompt: 'slow', timeout: 5 },
+        headers: { authorization: 'Bearer k' },
+      });
+      let settled = false;
+      void answer.finally(() => {
+        settled = true;
+      });
+      await pollUntil(
+        async () => local.ledger.submissions().length,
+        (n) => n === 1,
+      );
+      local.clock.advance(4_999);
+      // Still blocking 1 ms of vendor time before its timeout: a round trip to the simulator proves
+      // the advance was handled without the answer going out.
+      await call(`${local.url}/_sim/health`);
+      expect(settled).toBe(false);
+      local.clock.advance(1_000);
+      const res = await answer;
+      expect(res.status).toBe(504);
+      expect(res.body.error).toEqual({ code: 'timeout', message: 'Timeout to generate the image.' });
+    } finally {
+      await local.close();
+    }
   });
 });
 
@@ -123,28 +146,66 @@ describe('AceData imagine modes', () => {
     expect(seed.body.seed).toMatch(/^\d+$/);
   });
 
-  it('returns {task_id} at once with async:true, and /tasks shows pending, running and done records', async () => {
-    const res = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'async fox', async: true });
-    expect(res.body).toEqual({ task_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    const records = await pollUntil(
-      async () => (await post<TaskRecord>('/midjourney/tasks', { action: 'retrieve', id: res.body.task_id })).body,
-      (r) => r.finished_at !== undefined,
-      { intervalMs: 5 },
-    );
-    expect(records[0]?.response).toBeUndefined();
-    expect(records[0]).not.toHaveProperty('status');
-    const running = records.find((r) => r.response && r.response.progress < 100);
-    expect(running?.response?.actions).toEqual([]);
-    const last = records.at(-1) as TaskRecord;
-    expect(last).toMatchObject({
-      id: res.body.task_id,
-      type: 'imagine',
-      request: { prompt: 'async fox', async: true },
-    });
-    expect(last.response).toMatchObject({ success: true, task_id: res.body.task_id, progress: 100 });
-    expect(typeof last.created_at).toBe('number');
+  it('returns {task_id} at once with async:true; /tasks shows the record pending, running without success, then done', async () => {
+    sim.clock.pause();
+    try {
+      const res = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'async fox', async: true });
+      expect(res.body).toEqual({ task_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      const id = res.body.task_id;
+      const retrieve = async () => (await post<TaskRecord>('/midjourney/tasks', { action: 'retrieve', id })).body;
+      const listed = async () =>
+        (await post<{ items: TaskRecord[] }>('/midjourney/tasks', { action: 'retrieve_batch', ids: [id] })).body
+          .items[0];
+
+      // Pending: no response at all, and no status field (§10.3).
+      const pending = await retrieve();
+      expect(pending).toMatchObject({ id, type: 'imagine', request: { prompt: 'async fox', async: true } });
+      expect(pending.response).toBeUndefined();
+      expect(pending).not.toHaveProperty('status');
+      expect(pending).not.toHaveProperty('finished_at');
+
+      // Running: a response with progress and no actions, and no `success`, which AceData's clients read
+      // as "done" (§10.3); in a listing too.
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] / 2 + 1);
+      for (const running of [await retrieve(), await listed()]) {
+        expect(running?.response).toMatchObject({ task_id: id, progress: 50, actions: [] });
+        expect(running?.response).not.toHaveProperty('success');
+        expect(running).not.toHaveProperty('finished_at');
+      }
+
+      // Done: `success: true`, the final actions and finished_at.
+      sim.clock.advance(TIMINGS.grid[1] / 2);
+      const done = await retrieve();
+      expect(done.response).toMatchObject({ success: true, task_id: id, progress: 100 });
+      expect(done.response?.actions).toHaveLength(9);
+      expect(typeof done.created_at).toBe('number');
+      expect(done.finished_at).toBeGreaterThan(done.created_at as number);
+    } finally {
+      sim.clock.resume();
+    }
     const missing = await post<ErrorBody>('/midjourney/tasks', { action: 'retrieve', id: 'nope' });
     expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('ends a failed task record with success: false, its error and finished_at', async () => {
+    sim.faults.add({ vendor: 'acedata', route: '/midjourney/imagine', kind: 'fail-job', times: 1 });
+    sim.clock.pause();
+    try {
+      const { body } = await post<{ task_id: string }>('/midjourney/imagine', { prompt: 'doomed', async: true });
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] / 4);
+      const running = (await post<TaskRecord>('/midjourney/tasks', { action: 'retrieve', id: body.task_id })).body;
+      expect(running.response).not.toHaveProperty('success');
+      sim.clock.advance(TIMINGS.grid[1]);
+      const failed = (await post<TaskRecord>('/midjourney/tasks', { action: 'retrieve', id: body.task_id })).body;
+      expect(failed.response).toMatchObject({
+        success: false,
+        task_id: body.task_id,
+        error: { code: 'task_failed', message: expect.any(String) },
+      });
+      expect(typeof failed.finished_at).toBe('number');
+    } finally {
+      sim.clock.resume();
+    }
   });
 
   it('answers retrieve_batch with {items, count}, omitting unknown ids and capping at 50 ids', async () => {
@@ -199,26 +260,36 @@ describe('AceData imagine modes', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Result);
     expect(lines.map((l) => l.progress)).toEqual([35, 75, 100]);
+    // Stream lines are the one place `success: true` comes before the end (§2.2).
+    expect(lines.map((l) => l.success)).toEqual([true, true, true]);
     expect(new Set(lines.map((l) => l.task_id)).size).toBe(1);
     expect(new Set(lines.map((l) => l.image_id)).size).toBe(3);
     expect(lines[0]?.actions).toEqual([]);
     expect(lines[2]?.actions).toHaveLength(9);
   });
 
-  it('POSTs the final result with trace_id to callback_url', async () => {
+  it('POSTs nothing while the task runs, then the final result with success and trace_id to callback_url', async () => {
     const receiver = await startReceiver();
+    sim.clock.pause();
     try {
       const res = await post<{ task_id: string }>('/midjourney/imagine', {
         prompt: 'callback',
         callback_url: `${receiver.url}/cb`,
       });
       expect(Object.keys(res.body)).toEqual(['task_id']);
+      const deliveries = () => sim.ledger.webhooks({ vendor: 'acedata', jobId: res.body.task_id });
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] * 0.9);
+      await sim.ledger.settled();
+      expect(deliveries()).toEqual([]);
+      sim.clock.advance(TIMINGS.grid[1]);
       const [hit] = await receiver.waitFor(1);
       expect(hit?.body).toMatchObject({ success: true, task_id: res.body.task_id, progress: 100 });
       expect(hit?.body.trace_id).toEqual(expect.any(String));
       await sim.ledger.settled();
-      expect(sim.ledger.webhooks({ vendor: 'acedata', jobId: res.body.task_id })).toHaveLength(1);
+      expect(deliveries()).toHaveLength(1);
+      expect(receiver.calls).toHaveLength(1);
     } finally {
+      sim.clock.resume();
       await receiver.close();
     }
   });
@@ -235,6 +306,8 @@ describe('AceData ndjson callbacks', () => {
       expect(Object.keys(res.body)).toEqual(['task_id']);
       const hits = await receiver.waitFor(3);
       expect(hits.map((h) => (h.body as Result).progress)).toEqual([35, 75, 100]);
+      // Each POST is a stream line (§2.2, §10.4), `success: true` included; only `progress` tells the end.
+      expect(hits.map((h) => (h.body as Result).success)).toEqual([true, true, true]);
       expect(hits.every((h) => (h.body as Result).task_id === res.body.task_id)).toBe(true);
       const [first, , last] = hits.map((h) => h.body as Result);
       expect(first?.actions).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../src/index';
+import { type Simulator, startSimulator, TIMINGS } from '../src/index';
 import { renderImage } from '../src/png';
 import { call, decodePng, download, pollUntil, startReceiver } from './helpers';
 
@@ -108,33 +108,51 @@ describe('APIFRAME validation', () => {
   });
 
   it('rejects follow-ups on a parent that has not finished', async () => {
-    const { body } = await post<{ task_id: string }>('/imagine', { prompt: 'still running' });
-    const res = await post<{ errors: Array<{ msg: string }> }>('/upscale-1x', {
-      parent_task_id: body.task_id,
-      index: '1',
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.errors[0]?.msg).toMatch(/not finished/);
+    sim.clock.pause();
+    try {
+      const { body } = await post<{ task_id: string }>('/imagine', { prompt: 'still running' });
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] / 2);
+      const res = await post<{ errors: Array<{ msg: string }> }>('/upscale-1x', {
+        parent_task_id: body.task_id,
+        index: '1',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]?.msg).toMatch(/not finished/);
+    } finally {
+      sim.clock.resume();
+    }
   });
 });
 
 describe('APIFRAME lifecycle', () => {
   it('runs imagine → upscale-1x → pan with the documented statuses, task types and real PNGs', async () => {
-    const submit = await post<{ task_id: string }>('/imagine', { prompt: 'a red fox in snow', aspect_ratio: '1:1' });
-    expect(submit.status).toBe(200);
-    expect(Object.keys(submit.body)).toEqual(['task_id']);
-    expect(submit.body.task_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-
-    const seen = await waitTask(submit.body.task_id);
-    const statuses = [...new Set(seen.map((t) => t.status))];
-    expect(statuses[0]).toBe('pending');
-    expect(statuses).toContain('processing');
-    expect(statuses.at(-1)).toBe('finished');
-    expect(seen.at(-1)?.percentage).toBe('100');
-    const running = seen.filter((t) => t.status === 'processing');
-    for (const t of running) expect(typeof t.percentage).toBe('string');
-    const percents = running.map((t) => Number(t.percentage));
-    expect([...percents].sort((a, b) => a - b)).toEqual(percents);
+    // The clock stands still between reads, so each phase is read for sure, however busy the machine.
+    sim.clock.pause();
+    const seen: Task[] = [];
+    let submit: { status: number; body: { task_id: string } };
+    try {
+      submit = await post<{ task_id: string }>('/imagine', { prompt: 'a red fox in snow', aspect_ratio: '1:1' });
+      expect(submit.status).toBe(200);
+      expect(Object.keys(submit.body)).toEqual(['task_id']);
+      expect(submit.body.task_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const read = async () => seen.push((await post<Task>('/fetch', { task_id: submit.body.task_id })).body);
+      await read();
+      const [queued, running] = TIMINGS.grid;
+      for (const step of [queued + 1, running * 0.05, running * 0.4, running * 0.3, running * 0.25]) {
+        sim.clock.advance(step);
+        await read();
+      }
+    } finally {
+      sim.clock.resume();
+    }
+    expect(seen.map((t) => [t.status, t.percentage])).toEqual([
+      ['pending', '0'],
+      ['starting', '0'],
+      ['starting', '5'],
+      ['processing', '45'],
+      ['processing', '75'],
+      ['finished', '100'],
+    ]);
 
     const grid = seen.at(-1) as Task & { original_image_url: string; image_urls: string[] };
     expect(grid.task_type).toBe('imagine');
@@ -229,13 +247,29 @@ describe('APIFRAME lifecycle', () => {
     expect(ext.task_type).toBe('imagine-video-extend');
   });
 
-  it('returns tasks for /fetch-many, omitting unknown ids', async () => {
-    const a = await post<{ task_id: string }>('/imagine', { prompt: 'many a' });
-    const b = await post<{ task_id: string }>('/imagine', { prompt: 'many b' });
-    const res = await post<{ tasks: Task[] }>('/fetch-many', { task_ids: [a.body.task_id, 'unknown', b.body.task_id] });
-    expect(res.status).toBe(200);
-    expect(res.body.tasks.map((t) => t.task_id)).toEqual([a.body.task_id, b.body.task_id]);
-    expect(sim.countRequests({ vendor: 'apiframe', route: '/fetch-many' })).toBeGreaterThanOrEqual(1);
+  it('returns tasks for /fetch-many as /fetch has them, omitting unknown ids', async () => {
+    sim.clock.pause();
+    try {
+      const a = await post<{ task_id: string }>('/imagine', { prompt: 'many a' });
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] / 2 + 1);
+      const b = await post<{ task_id: string }>('/imagine', { prompt: 'many b' });
+      const ids = [a.body.task_id, 'unknown', b.body.task_id];
+      const res = await post<{ tasks: Task[] }>('/fetch-many', { task_ids: ids });
+      expect(res.status).toBe(200);
+      expect(res.body.tasks.map((t) => [t.task_id, t.status, t.percentage])).toEqual([
+        [a.body.task_id, 'processing', '50'],
+        [b.body.task_id, 'pending', '0'],
+      ]);
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1]);
+      const done = await post<{ tasks: Task[] }>('/fetch-many', { task_ids: ids });
+      expect(done.body.tasks.map((t) => t.status)).toEqual(['finished', 'finished']);
+      for (const task of done.body.tasks) {
+        expect(task).toEqual((await post<Task>('/fetch', { task_id: task.task_id })).body);
+      }
+    } finally {
+      sim.clock.resume();
+    }
+    expect(sim.countRequests({ vendor: 'apiframe', route: '/fetch-many' })).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -175,24 +175,36 @@ describe('ledger, stats and clock', () => {
     expect(sim.ledger.submissions()).toHaveLength(0);
   });
 
-  it('finishes a grid in a few hundred milliseconds at the default speed', async () => {
-    const s = await startSimulator();
+  it('runs a grid for 40 s of vendor time: 400 ms at the default speed, never sooner', async () => {
+    const s = await startSimulator({ paused: true });
     try {
       expect(s.speed).toBe(100);
-      const t0 = performance.now();
       const { body } = await call<{ task_id: string }>(`${s.urls.apiframe}/imagine`, {
         body: { prompt: 'x' },
         headers: AF,
       });
+      const read = async () =>
+        (await call<{ status: string; percentage: string }>(`${s.urls.apiframe}/fetch`, { body, headers: AF })).body;
+      // Stepped, the whole 40 s: still running 1 ms of vendor time before the end, finished at it.
+      s.clock.advance(39_999);
+      expect(await read()).toMatchObject({ status: 'processing', percentage: '99' });
+      s.clock.advance(2);
+      expect(await read()).toMatchObject({ status: 'finished' });
+
+      // Running on its own, the clock follows real time at speed 100: the next grid cannot finish before
+      // 400 real ms (a lower bound only, which load can never break).
+      s.clock.resume();
+      const t0 = performance.now();
+      const next = await call<{ task_id: string }>(`${s.urls.apiframe}/imagine`, {
+        body: { prompt: 'y' },
+        headers: AF,
+      });
       await pollUntil(
-        async () => (await call<{ status: string }>(`${s.urls.apiframe}/fetch`, { body, headers: AF })).body,
+        async () => (await call<{ status: string }>(`${s.urls.apiframe}/fetch`, { body: next.body, headers: AF })).body,
         (t) => t.status === 'finished',
+        { timeoutMs: 15_000 },
       );
-      const ms = performance.now() - t0;
-      // Never before the compressed vendor time (40 s / 100); the upper bound only guards against a
-      // clock that is not compressed at all, and is loose so a loaded CI machine does not fail it.
-      expect(ms).toBeGreaterThanOrEqual(380);
-      expect(ms).toBeLessThan(5_000);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(399);
     } finally {
       await s.close();
     }

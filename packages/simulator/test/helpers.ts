@@ -30,11 +30,14 @@ export async function call<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, text, body: body as T };
 }
 
-/** Polls `read` until `done` says so, or throws after `timeoutMs`. Returns every value seen. */
+/**
+ * Polls `read` until `done` says so, or throws after `timeoutMs`. Returns every value seen. The deadline
+ * only stops a hang: it is far beyond any job's run, so a busy machine cannot reach it.
+ */
 export async function pollUntil<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  { intervalMs = 10, timeoutMs = 5_000 } = {},
+  { intervalMs = 10, timeoutMs = 15_000 } = {},
 ): Promise<T[]> {
   const seen: T[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -115,7 +118,8 @@ export async function startReceiver() {
   return {
     url,
     calls,
-    async waitFor(n: number, timeoutMs = 5_000): Promise<Received[]> {
+    /** Waits for the n-th call; the deadline only stops a hang (see `pollUntil`). */
+    async waitFor(n: number, timeoutMs = 15_000): Promise<Received[]> {
       const deadline = Date.now() + timeoutMs;
       while (calls.length < n) {
         if (Date.now() > deadline) throw new Error(`expected ${n} webhook calls, got ${calls.length}`);

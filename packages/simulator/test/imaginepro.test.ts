@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../src/index';
+import { type Simulator, startSimulator, TIMINGS } from '../src/index';
 import { call, decodePng, download, pollUntil, startReceiver } from './helpers';
 
 const KEY = 'ip-test-key';
@@ -91,17 +91,23 @@ describe('ImaginePro auth and validation', () => {
 });
 
 describe('ImaginePro lifecycle', () => {
-  it('a new job reads QUEUED, then PROCESSING with progress, on the vendor clock', async () => {
-    sim.speed = 10; // queued 300 ms, running 4 s: long enough to read each phase for sure
-    const created = await post('/api/v1/nova/imagine', { prompt: 'a slow lighthouse' });
-    sim.speed = 400;
-    const first = await get<Message>(`/api/v1/message/fetch/${created.body.messageId}`);
-    expect(first.body).toMatchObject({ status: 'QUEUED', progress: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const later = await get<Message>(`/api/v1/message/fetch/${created.body.messageId}`);
-    expect(later.body.status).toBe('PROCESSING');
-    expect(later.body.progress).toBeGreaterThan(0);
-    expect(later.body.progress).toBeLessThan(100);
+  it('a new job reads QUEUED, then PROCESSING with progress, then DONE, on the vendor clock', async () => {
+    // Paused, the job moves only when the test steps the clock: each phase is read for sure.
+    sim.clock.pause();
+    try {
+      const created = await post('/api/v1/nova/imagine', { prompt: 'a slow lighthouse' });
+      const read = async () => (await get<Message>(`/api/v1/message/fetch/${created.body.messageId}`)).body;
+      expect(await read()).toMatchObject({ status: 'QUEUED', progress: 0 });
+      const [queued, running] = TIMINGS.grid;
+      sim.clock.advance(queued - 1);
+      expect(await read()).toMatchObject({ status: 'QUEUED', progress: 0 });
+      sim.clock.advance(running * 0.3 + 2);
+      expect(await read()).toMatchObject({ status: 'PROCESSING', progress: 30 });
+      sim.clock.advance(running * 0.7);
+      expect(await read()).toMatchObject({ status: 'DONE', progress: 100 });
+    } finally {
+      sim.clock.resume();
+    }
   });
 
   it('runs imagine → U2 → Vary (Region) with QUEUED/PROCESSING/DONE, buttons and originatingMessageId', async () => {
@@ -185,10 +191,18 @@ describe('ImaginePro lifecycle', () => {
   });
 
   it('cancels a running job with Cancel Job, and refuses to cancel a finished one', async () => {
-    const { body } = await post('/api/v1/nova/imagine', { prompt: 'cancel me' });
-    const cancel = await post('/api/v1/nova/button', { messageId: body.messageId, button: 'Cancel Job' });
-    expect(cancel.status).toBe(200);
-    expect(cancel.body.messageId).not.toBe(body.messageId);
+    sim.clock.pause();
+    let body: Created;
+    try {
+      body = (await post('/api/v1/nova/imagine', { prompt: 'cancel me' })).body;
+      sim.clock.advance(TIMINGS.grid[0] + TIMINGS.grid[1] / 2);
+      expect((await get(`/api/v1/message/fetch/${body.messageId}`)).body.status).toBe('PROCESSING');
+      const cancel = await post('/api/v1/nova/button', { messageId: body.messageId, button: 'Cancel Job' });
+      expect(cancel.status).toBe(200);
+      expect(cancel.body.messageId).not.toBe(body.messageId);
+    } finally {
+      sim.clock.resume();
+    }
     const target = (await get(`/api/v1/message/fetch/${body.messageId}`)).body;
     expect(target.status).toBe('FAIL');
     expect(target.error).toMatch(/cancel/i);

@@ -15,7 +15,8 @@ const EXT: Record<string, string> = {
 
 function extension(url: string, contentType: string | null): string {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (type && EXT[type]) return EXT[type]!;
+  // An own-property lookup: a Content-Type of `constructor` is no file type.
+  if (type && Object.hasOwn(EXT, type)) return EXT[type]!;
   const m = /\.([a-z0-9]{3,4})(?:$|\?)/i.exec(new URL(url).pathname);
   return m?.[1]?.toLowerCase() ?? 'bin';
 }
