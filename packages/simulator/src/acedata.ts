@@ -72,8 +72,9 @@ function actionsOf(job: SimJob): string[] {
   return [...RE_UPSCALES, ...EDIT_ACTIONS, ...square];
 }
 
-export function createAceData(state: SimState): VendorModule {
-  const now = () => state.clock.now();
+/** AceData's routes, as its API reference describes them. */
+export function aceDataRoutes(state: SimState): VendorModule {
+  const now = () => state.now();
   const imageIds = new Map<string, SimJob>();
   const videoIds = new Map<string, SimJob>();
   const traceIds = new Map<string, SimJob>();

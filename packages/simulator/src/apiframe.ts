@@ -73,8 +73,9 @@ export interface ApiFrameModule extends VendorModule {
   file(id: string, name: string): StoredFile | undefined;
 }
 
-export function createApiFrame(state: SimState): ApiFrameModule {
-  const now = () => state.clock.now();
+/** APIFRAME's routes, as its API reference describes them. */
+export function apiFrameRoutes(state: SimState): ApiFrameModule {
+  const now = () => state.now();
   const fail = (status: number, msg: string, headers?: Record<string, string>) =>
     json(status, { errors: [{ msg }] }, headers);
 

@@ -135,12 +135,13 @@ export class Clock implements SimulatorClock {
   }
 
   /**
-   * Fires every timer already due, in order. The server calls it before each request, so a request never
+   * Fires every timer due by `until` (default: now), in order. The server calls it before each request,
+   * and {@link SimState.now} before every reading of the time, so a request never
    * sees a job further along than the events it owes (a finished job's webhook is queued before a poll
    * can report it finished).
    */
-  catchUp(): void {
-    for (let next = this.#queue[0]; next && next.due <= this.now(); next = this.#queue[0]) {
+  catchUp(until = this.now()): void {
+    for (let next = this.#queue[0]; next && next.due <= until; next = this.#queue[0]) {
       this.#queue.shift();
       run(next.fn);
     }

@@ -47,8 +47,9 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const nest = (statusCode: number, message: string, headers?: Record<string, string>): Reply =>
   json(statusCode, { message, error: STATUS_CODES[statusCode] ?? 'Error', statusCode }, headers);
 
-export function createImaginePro(state: SimState): VendorModule {
-  const now = () => state.clock.now();
+/** ImaginePro's routes, as its API reference describes them. */
+export function imagineProRoutes(state: SimState): VendorModule {
+  const now = () => state.now();
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const errors = {

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createAceData } from './acedata';
-import { createApiFrame } from './apiframe';
+import { aceDataRoutes } from './acedata';
+import { apiFrameRoutes } from './apiframe';
 import { DEFAULT_SPEED, type SimulatorClock } from './clock';
 import { json, type Reply, type RequestContext, type RouteDef, SimState, type VendorModule } from './context';
 import type { ActiveFault, FaultRule, Faults } from './faults';
 import { jobFile } from './files';
-import { createImaginePro } from './imaginepro';
+import { imagineProRoutes } from './imaginepro';
 import type { Ledger } from './ledger';
 import type { RequestFilter, RequestRecord, RouteCategory, SimulatorStats, Vendor } from './types';
 
@@ -171,7 +171,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const vendors = new Map<string, { module: VendorModule; routes: CompiledRoute[] }>();
-  for (const make of [createImaginePro, createAceData, createApiFrame]) {
+  for (const make of [imagineProRoutes, aceDataRoutes, apiFrameRoutes]) {
     const module = make(state);
     vendors.set(module.vendor, { module, routes: compile(module) });
   }

@@ -16,6 +16,22 @@ function busy(ms: number): void {
   }
 }
 
+describe('reading the time', () => {
+  it('fires every event due by then first, so a job seen finished has already queued its webhook', () => {
+    const clock = new Clock(100);
+    const fired: string[] = [];
+    clock.setTimer(() => fired.push('final webhook'), 1);
+    // The event loop is held past the timer's due time, as between two steps of a request on a
+    // loaded machine: the timer itself cannot have run, but a reading of the time runs it.
+    busy(20);
+    expect(fired).toEqual([]);
+    const at = clock.now();
+    clock.catchUp(at);
+    expect(fired).toEqual(['final webhook']);
+    clock.close();
+  });
+});
+
 describe('the Clock', () => {
   it('fires timers in due order, each seeing its own due time when stepped', () => {
     const clock = new Clock(100, { paused: true });
