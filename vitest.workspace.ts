@@ -12,6 +12,7 @@ const packages = readdirSync(packagesDir).filter((d) => existsSync(join(packages
 const src = (pkg: string, file = 'index.ts') => resolve(packagesDir, pkg, 'src', file);
 export const alias = [
   { find: /^@mjgate\/core\/testing$/, replacement: src('core', 'testing.ts') },
+  { find: /^@mjgate\/core\/provider$/, replacement: src('core', 'provider.ts') },
   ...packages.filter((p) => p !== 'mjgate').map((p) => ({ find: new RegExp(`^@mjgate/${p}$`), replacement: src(p) })),
   { find: /^mjgate$/, replacement: src('mjgate') },
 ];

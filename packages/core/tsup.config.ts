@@ -1,4 +1,8 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts', testing: 'src/testing.ts' }));
+// Three entries over one set of modules: shared chunks (`splitting`), so an error class or the
+// webhook job record is one object whichever entry an app or an adapter imported it from.
+export default defineConfig(
+  packageBuild({ index: 'src/index.ts', provider: 'src/provider.ts', testing: 'src/testing.ts' }, { splitting: true }),
+);

@@ -1,19 +1,16 @@
+import { type CallOptions, type Job, type Operation, type Submission, UnsupportedError } from '@mjgate/core';
 import {
-  type CallOptions,
-  type Job,
   nearestFirst,
-  type Operation,
   operationMatches,
   promptMatches,
   readIfKnown,
-  type Submission,
   submissionWindowStart,
-  UnsupportedError,
   webhookContext,
   webhookProvider,
-} from '@mjgate/core';
-import { callbackContext, classify, isoTime, type JobContext, PROVIDER, recordToJob } from './mapping.js';
+} from '@mjgate/core/provider';
+import { classify, isoTime, type JobContext, PROVIDER, recordToJob } from './mapping.js';
 import type { AceDataTaskRecord } from './schemas.js';
+import { callbackContext } from './webhook.js';
 
 // Finding the job of a submission whose answer was lost, in AceData's task listing: `POST
 // /midjourney/tasks` with `action: 'retrieve_batch'` and no ids lists recent tasks, `offset` and
@@ -45,8 +42,8 @@ export interface TaskSource {
  *
  * - A `providerJobId` (salvaged from a cut answer) is read directly.
  * - Otherwise the tasks created since `sentAt` (less the clock-skew allowance) are listed. A task is
- *   a candidate when its kind fits the operation (`type` and `request.action`; AceData makes a blend
- *   an imagine with image URLs in front, §11) and:
+ *   a candidate when its task type fits the operation (`type` and `request.action`; AceData makes a
+ *   blend an imagine with image URLs in front, §11) and:
  *   - its `callback_url` is one mjgate signed: then the `ref` in it must be the submission's — an
  *     exact match when the submission has one;
  *   - otherwise AceData never saw a ref (it has no field for one), so the recorded prompt must be
@@ -113,7 +110,7 @@ export async function findInTasks(
       items.every((record) => (timeOf(record.created_at) ?? Number.POSITIVE_INFINITY) < since);
     if (done) break;
   }
-  const [best] = nearestFirst(candidates, (c) => c.created, submission.sentAt);
+  const [best] = nearestFirst(candidates, (candidate) => candidate.created, submission.sentAt);
   return best ? recordToJob(best.record, best.id, best.context) : undefined;
 }
 
@@ -121,10 +118,8 @@ export async function findInTasks(
 function callbackOf(record: AceDataTaskRecord): Partial<JobContext> | undefined {
   const url = (record.request as Record<string, unknown> | null | undefined)?.callback_url;
   if (typeof url !== 'string' || webhookProvider(url) !== PROVIDER) return undefined;
-  return callbackContext(url, webhookContext(url));
+  return callbackContext(webhookContext(url));
 }
-
-/** A `retrieve`, or `undefined` for a task AceData does not know. */
 
 function timeOf(value: unknown): number | undefined {
   const iso = isoTime(value);

@@ -7,22 +7,23 @@
  * const grid = await mj.run({ prompt: 'a red fox in snow', aspectRatio: '16:9' });
  * const upscaled = await mj.wait(await mj.upscale(grid, 1));
  */
-export {
-  ACEDATA_API_KEY_ENV,
-  ACEDATA_BASE_URL,
-  ACEDATA_BATCH_MAX,
-  ACEDATA_CAPABILITIES,
-  ACEDATA_MAX_IN_FLIGHT,
-  type AceDataClient,
-  type AceDataOptions,
-  createAceData,
-} from './client.js';
+
+export { ACEDATA_CAPABILITIES } from './capabilities.js';
+export { createAceData } from './client.js';
 export {
   ACEDATA_ACTION_IDS,
   ACTIONS as ACEDATA_ACTIONS,
   type AceDataActionId,
   type ActionEntry as AceDataActionEntry,
 } from './mapping.js';
+export {
+  ACEDATA_API_KEY_ENV,
+  ACEDATA_BASE_URL,
+  ACEDATA_BATCH_MAX,
+  ACEDATA_MAX_IN_FLIGHT,
+  type AceDataClient,
+  type AceDataOptions,
+} from './options.js';
 export type {
   AceDataActionOptions,
   AceDataEditInput,

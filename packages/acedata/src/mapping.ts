@@ -1,18 +1,13 @@
 import {
   type ActionId,
-  countUrls,
-  definedOnly,
   emptyJob,
   httpUrl,
-  httpUrls,
   type Job,
   type JobImage,
   type JobStatus,
   type Operation,
-  requireUsableResult,
-  type WebhookContext,
-  webhookContext,
 } from '@mjgate/core';
+import { countUrls, definedOnly, httpUrls, requireUsableResult } from '@mjgate/core/provider';
 import type { AceDataRecordRequest, AceDataResult, AceDataTaskRecord } from './schemas.js';
 
 export const PROVIDER = 'acedata';
@@ -68,7 +63,9 @@ export const ACTIONS: Readonly<Record<AceDataActionId, ActionEntry>> = {
 export const ACEDATA_ACTION_IDS: readonly AceDataActionId[] = Object.keys(ACTIONS) as AceDataActionId[];
 
 const byLabel: ReadonlyMap<string, AceDataActionId> = new Map(
-  ACEDATA_ACTION_IDS.flatMap((id) => [ACTIONS[id].label, ...(ACTIONS[id].legacy ?? [])].map((l) => [l, id] as const)),
+  ACEDATA_ACTION_IDS.flatMap((id) =>
+    [ACTIONS[id].label, ...(ACTIONS[id].legacy ?? [])].map((label) => [label, id] as const),
+  ),
 );
 
 /** The canonical id of an AceData action value (current or legacy spelling), or `undefined`. */
@@ -86,7 +83,7 @@ export function isAceDataAction(id: ActionId): id is AceDataActionId {
  * records normally have none: the `response` object decides, see {@link statusOf}. A word not in
  * this table is ignored, as if the record had none (read through {@link stateOf}).
  */
-const STATES: Readonly<Record<string, JobStatus>> = {
+export const STATES: Readonly<Record<string, JobStatus>> = {
   pending: 'queued',
   queued: 'queued',
   generating: 'running',
@@ -104,13 +101,13 @@ const STATES: Readonly<Record<string, JobStatus>> = {
 };
 
 /** A number from AceData's number-or-numeric-string fields. */
-export function num(value: unknown): number | undefined {
+export function numberFrom(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return undefined;
 }
 
-function str(value: unknown): string | undefined {
+function stringFrom(value: unknown): string | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
@@ -125,7 +122,7 @@ const MAX_DATE_MS = 8.64e15;
  * `toISOString` throws a RangeError for it.
  */
 export function isoTime(value: unknown): string | undefined {
-  const seconds = num(value);
+  const seconds = numberFrom(value);
   const ms = seconds !== undefined ? seconds * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN;
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : undefined;
 }
@@ -145,7 +142,7 @@ function stateOf(word: string | null | undefined): JobStatus | undefined {
  */
 export function resultStatus(result: AceDataResult): JobStatus {
   if (result.success === false || (result.success == null && result.error)) return 'failed';
-  const progress = num(result.progress);
+  const progress = numberFrom(result.progress);
   if (progress !== undefined && progress < 100) return 'running';
   if (result.success === true) return 'succeeded';
   if (result.descriptions || result.prompts || result.seed != null) return 'succeeded';
@@ -198,12 +195,21 @@ const URL_TOKEN = /^https?:\/\/\S+$/i;
 
 /** How many image URLs lead the prompt (Midjourney image prompts and AceData blends). */
 export function leadingUrls(prompt: string): number {
-  let n = 0;
+  let count = 0;
   for (const token of prompt.trim().split(/\s+/)) {
     if (!URL_TOKEN.test(token)) break;
-    n += 1;
+    count += 1;
   }
-  return n;
+  return count;
+}
+
+/**
+ * What a generate with this prompt is: AceData has no blend endpoint, and a generate whose prompt
+ * starts with 2–5 image URLs *is* a blend (§11); with fewer or more it is an imagine.
+ */
+export function generateOperation(prompt: string): 'imagine' | 'blend' {
+  const urls = leadingUrls(prompt);
+  return urls >= 2 && urls <= 5 ? 'blend' : 'imagine';
 }
 
 /**
@@ -217,14 +223,14 @@ export function classify(
   result?: AceDataResult | null,
 ): Pick<JobContext, 'operation' | 'action' | 'prompt'> {
   const prompt = request?.prompt ?? undefined;
-  const kind = type?.toLowerCase();
-  if (kind === 'describe' || result?.descriptions) return { operation: 'describe' };
-  if (kind === 'shorten' || result?.prompts) return { operation: 'shorten', prompt };
-  if (kind === 'seed' || (result?.seed != null && !result.image_url)) return { operation: 'seed' };
+  const taskType = type?.toLowerCase();
+  if (taskType === 'describe' || result?.descriptions) return { operation: 'describe' };
+  if (taskType === 'shorten' || result?.prompts) return { operation: 'shorten', prompt };
+  if (taskType === 'seed' || (result?.seed != null && !result.image_url)) return { operation: 'seed' };
   const label = request?.action ?? undefined;
   const videoish =
-    kind === 'videos' ||
-    kind === 'video' ||
+    taskType === 'videos' ||
+    taskType === 'video' ||
     label === 'extend' ||
     request?.video_id != null ||
     result?.video_urls != null ||
@@ -233,37 +239,42 @@ export function classify(
   const action = label && label !== 'generate' ? actionFromLabel(label) : undefined;
   if (action) return { operation: 'action', action, prompt };
   if (label && label !== 'generate') return { operation: 'action', prompt };
-  const urls = prompt ? leadingUrls(prompt) : 0;
-  return { operation: urls >= 2 && urls <= 5 ? 'blend' : 'imagine', prompt };
+  return { operation: prompt ? generateOperation(prompt) : 'imagine', prompt };
 }
 
 /** Canonical actions of an AceData `actions` list; values mjgate has no id for are left in `raw`. */
 export function mapActions(labels: readonly string[] | null | undefined): ActionId[] {
-  const out: ActionId[] = [];
+  const actions: ActionId[] = [];
   for (const label of labels ?? []) {
     const id = actionFromLabel(label);
-    if (id && !out.includes(id)) out.push(id);
+    if (id && !actions.includes(id)) actions.push(id);
   }
-  return out;
+  return actions;
 }
 
-function isGrid(result: AceDataResult, actions: readonly ActionId[], ctx: JobContext): boolean {
+function isGrid(result: AceDataResult, actions: readonly ActionId[], context: JobContext): boolean {
   if ((result.sub_image_urls?.length ?? 0) > 1) return true;
-  if (actions.length > 0) return actions.some((a) => /^upscale-[1-4]$/.test(a));
-  if (ctx.operation === 'action' && ctx.action && isAceDataAction(ctx.action)) return ACTIONS[ctx.action].grid;
+  if (actions.length > 0) return actions.some((action) => /^upscale-[1-4]$/.test(action));
+  if (context.operation === 'action' && context.action && isAceDataAction(context.action)) {
+    return ACTIONS[context.action].grid;
+  }
   return true;
 }
 
 /** A pixel size: a positive number, or nothing (a zero, negative or absurd size says nothing). */
 function pixels(value: unknown): number | undefined {
-  const n = num(value);
-  return n !== undefined && n > 0 && n <= 1_000_000 ? n : undefined;
+  const size = numberFrom(value);
+  return size !== undefined && size > 0 && size <= 1_000_000 ? size : undefined;
 }
 
 function image(url: string, width: unknown, height: unknown): JobImage {
-  const w = pixels(width);
-  const h = pixels(height);
-  return { url, ...(w === undefined ? {} : { width: w }), ...(h === undefined ? {} : { height: h }) };
+  const pixelWidth = pixels(width);
+  const pixelHeight = pixels(height);
+  return {
+    url,
+    ...(pixelWidth === undefined ? {} : { width: pixelWidth }),
+    ...(pixelHeight === undefined ? {} : { height: pixelHeight }),
+  };
 }
 
 /**
@@ -272,7 +283,7 @@ function image(url: string, width: unknown, height: unknown): JobImage {
  * refused, with nothing else in it, throws `ResponseValidationError` (see `requireUsableResult`).
  */
 function applyResult(job: Job, result: AceDataResult): void {
-  const progress = num(result.progress);
+  const progress = numberFrom(result.progress);
   if (job.status === 'succeeded') job.progress = 100;
   else if (progress !== undefined) job.progress = Math.max(0, Math.min(100, progress));
   job.actions = mapActions(result.actions);
@@ -286,7 +297,7 @@ function applyResult(job: Job, result: AceDataResult): void {
   if (job.operation === 'describe') job.texts = [...(result.descriptions ?? [])];
   else if (job.operation === 'shorten') job.texts = [...(result.prompts ?? [])];
   else if (job.operation === 'seed') {
-    const seed = str(result.seed);
+    const seed = stringFrom(result.seed);
     if (seed !== undefined) job.seed = seed;
   } else if (job.operation === 'video') {
     job.videoUrls = httpUrls(result.video_urls);
@@ -312,30 +323,30 @@ function applyResult(job: Job, result: AceDataResult): void {
 function build(
   taskId: string,
   status: JobStatus,
-  ctx: JobContext,
+  context: JobContext,
   raw: unknown,
   result: AceDataResult | undefined,
 ): Job {
-  const job = emptyJob({ provider: PROVIDER, providerJobId: taskId, operation: ctx.operation, status, raw });
-  if (ctx.action) job.action = ctx.action;
-  if (ctx.parentId) job.parentId = ctx.parentId;
-  if (ctx.ref !== undefined) job.ref = ctx.ref;
-  if (ctx.prompt !== undefined) job.prompt = ctx.prompt;
+  const job = emptyJob({ provider: PROVIDER, providerJobId: taskId, operation: context.operation, status, raw });
+  if (context.action) job.action = context.action;
+  if (context.parentId) job.parentId = context.parentId;
+  if (context.ref !== undefined) job.ref = context.ref;
+  if (context.prompt !== undefined) job.prompt = context.prompt;
   if (status === 'queued') job.progress = 0;
   if (result) applyResult(job, result);
   return job;
 }
 
 /**
- * A task record from `/midjourney/tasks` → `Job`. `ctx` adds what only mjgate knows (parent, ref);
+ * A task record from `/midjourney/tasks` → `Job`. `context` adds what only mjgate knows (parent, ref);
  * the operation comes from the record's own `request`, so it matches the submission's.
  */
-export function recordToJob(record: AceDataTaskRecord, taskId: string, ctx: Partial<JobContext> = {}): Job {
+export function recordToJob(record: AceDataTaskRecord, taskId: string, context: Partial<JobContext> = {}): Job {
   const response = record.response ?? undefined;
   const job = build(
     taskId,
     statusOf(record),
-    { ...classify(record.request, record.type, response), ...definedOnly(ctx) },
+    { ...classify(record.request, record.type, response), ...definedOnly(context) },
     record,
     response,
   );
@@ -353,11 +364,11 @@ export function recordToJob(record: AceDataTaskRecord, taskId: string, ctx: Part
  * A result object on its own (a callback body, an ndjson line, a blocking answer) → `Job`. The
  * same object inside a task record gives the same job through {@link recordToJob}.
  */
-export function resultToJob(result: AceDataResult, taskId: string, ctx: Partial<JobContext> = {}): Job {
+export function resultToJob(result: AceDataResult, taskId: string, context: Partial<JobContext> = {}): Job {
   return build(
     taskId,
     resultStatus(result),
-    { ...classify(undefined, undefined, result), ...definedOnly(ctx) },
+    { ...classify(undefined, undefined, result), ...definedOnly(context) },
     result,
     result,
   );
@@ -378,19 +389,34 @@ export function isResult(body: AceDataResult): boolean {
 }
 
 /** The job a submission acknowledged: queued, unless the answer already holds a result. */
-export function submittedJob(body: AceDataResult, taskId: string, ctx: JobContext): Job {
-  if (isResult(body)) return resultToJob(body, taskId, ctx);
-  const job = build(taskId, 'queued', ctx, body, undefined);
+export function submittedJob(body: AceDataResult, taskId: string, context: JobContext): Job {
+  if (isResult(body)) return resultToJob(body, taskId, context);
+  const job = build(taskId, 'queued', context, body, undefined);
   job.createdAt = new Date().toISOString();
+  return job;
+}
+
+/** Prefix of ids mjgate makes up for answers AceData gives at once, without a task id (§6, §8, §9). */
+export const ANSWERED_ID_PREFIX = 'sync-';
+
+/**
+ * A describe, shorten or seed answer as a finished job. AceData keeps no task to poll for it, so
+ * the job gets a made-up id ({@link ANSWERED_ID_PREFIX}) when the answer names no `task_id`.
+ */
+export function answeredJob(body: AceDataResult, context: JobContext): Job {
+  const job = resultToJob(body, body.task_id ?? `${ANSWERED_ID_PREFIX}${crypto.randomUUID()}`, context);
+  const now = new Date().toISOString();
+  job.createdAt = now;
+  job.updatedAt = now;
   return job;
 }
 
 /** The result object inside whatever `raw` a job carries: a task record's `response`, or the result itself. */
 function resultOf(raw: unknown): Record<string, unknown> | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const r = raw as Record<string, unknown>;
-  if (r.response && typeof r.response === 'object') return r.response as Record<string, unknown>;
-  return r;
+  const fields = raw as Record<string, unknown>;
+  if (fields.response && typeof fields.response === 'object') return fields.response as Record<string, unknown>;
+  return fields;
 }
 
 /**
@@ -400,53 +426,10 @@ function resultOf(raw: unknown): Record<string, unknown> | undefined {
  */
 export function imageIdOf(job: Job): string | undefined {
   const top = job.raw && typeof job.raw === 'object' ? (job.raw as Record<string, unknown>).image_id : undefined;
-  return str(resultOf(job.raw)?.image_id) ?? str(top);
+  return stringFrom(resultOf(job.raw)?.image_id) ?? stringFrom(top);
 }
 
 /** The `video_id` a video extension needs, from a job's `raw`. */
 export function videoIdOf(job: Job): string | undefined {
-  return str(resultOf(job.raw)?.video_id);
-}
-
-// --- webhook context ------------------------------------------------------------------------
-
-/**
- * The one piece of job context core's callback URL lacks. AceData has no blend endpoint: a generate
- * whose prompt starts with 2–5 image URLs *is* a blend, so polling calls such an `imagine` a `blend`
- * while core signs `mjgate_op=imagine`. The adapter then adds `acedata_op=blend` (outside core's
- * signed `mjgate_*` names, so the signature still verifies), and only that imagine ↔ blend relabel is
- * read back from it.
- */
-export const OPERATION_PARAM = 'acedata_op';
-
-const GENERATES: ReadonlySet<string> = new Set(['imagine', 'blend']);
-
-/** Adds {@link OPERATION_PARAM} to a callback URL core signed, when AceData names its generate differently. */
-export function withOperation(url: string, operation: Operation): string {
-  const signed = webhookContext(url).operation;
-  const u = new URL(url);
-  if (signed && signed !== operation && GENERATES.has(signed) && GENERATES.has(operation)) {
-    u.searchParams.set(OPERATION_PARAM, operation);
-  } else if (u.searchParams.has(OPERATION_PARAM)) {
-    u.searchParams.delete(OPERATION_PARAM);
-  } else {
-    return url; // untouched, byte for byte
-  }
-  return u.toString();
-}
-
-/**
- * The job context of a callback: core's (verified) {@link WebhookContext}, with the operation
- * relabelled by {@link OPERATION_PARAM} between `imagine` and `blend` only.
- */
-export function callbackContext(url: string, context: WebhookContext): Partial<JobContext> {
-  let operation = context.operation;
-  if (operation && GENERATES.has(operation)) {
-    let own: string | null = null;
-    try {
-      own = new URL(url, 'http://localhost').searchParams.get(OPERATION_PARAM);
-    } catch {}
-    if (own && GENERATES.has(own)) operation = own as Operation;
-  }
-  return definedOnly({ operation, action: context.action, parentId: context.parentId, ref: context.ref });
+  return stringFrom(resultOf(job.raw)?.video_id);
 }

@@ -80,8 +80,11 @@ export const FOREIGN_CALLBACK_FIELDS = ['messageId', 'task_type', 'taskId', 'per
  */
 export const callbackResultSchema = v.pipe(
   resultSchema,
-  v.check((r) => typeof r.task_id === 'string' && r.task_id !== '', 'no task_id'),
-  v.check((r) => typeof r.success === 'boolean' || (r.progress !== undefined && r.progress !== null), 'no success'),
+  v.check((result) => typeof result.task_id === 'string' && result.task_id !== '', 'no task_id'),
+  v.check(
+    (result) => typeof result.success === 'boolean' || (result.progress !== undefined && result.progress !== null),
+    'no success',
+  ),
 );
 
 /** `retrieve_batch`: `{items, count}`. */
@@ -122,9 +125,12 @@ export const imagineOptionsSchema = v.pipe(
     moodboard: v.optional(v.boolean()),
     split_images: v.optional(v.boolean()),
   }),
-  v.check((o) => !(o.version === '8.1' && o.quality !== undefined), 'Midjourney V8.1 does not accept quality'),
   v.check(
-    (o) => o.quality !== '4' || o.version === undefined || o.version.startsWith('8'),
+    (options) => !(options.version === '8.1' && options.quality !== undefined),
+    'Midjourney V8.1 does not accept quality',
+  ),
+  v.check(
+    (options) => options.quality !== '4' || options.version === undefined || options.version.startsWith('8'),
     "quality '4' exists only in V8",
   ),
 );

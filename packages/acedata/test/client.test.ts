@@ -38,8 +38,8 @@ function expectPost(path: string, reply: unknown, status = 200, base = BASE) {
   const scope = nock(base)
     .matchHeader('authorization', `Bearer ${KEY}`)
     .post(path)
-    .reply(status, async (req: Request) => {
-      bodies.push((await req.json()) as Body);
+    .reply(status, async (request: Request) => {
+      bodies.push((await request.json()) as Body);
       return reply;
     });
   return { bodies, scope };
@@ -171,7 +171,7 @@ describe('imagine', () => {
     await expect(mj.imagine({ prompt: 'x', mode: 'turbo', providerOptions: { version: '8.1' } })).rejects.toThrow(
       /fast' or 'relax/,
     );
-    const urls = [1, 2, 3, 4, 5, 6].map((n) => `https://img.example/${n}.png`);
+    const urls = [1, 2, 3, 4, 5, 6].map((index) => `https://img.example/${index}.png`);
     await expect(mj.imagine({ prompt: 'x', imageUrls: urls })).rejects.toThrow(/at most 5/);
   });
 
@@ -190,7 +190,7 @@ describe('imagine', () => {
     expect(url.searchParams.get('mjgate_sig')).toBeTruthy();
     expect(url.searchParams.get('mjgate_op')).toBe('imagine');
     expect(url.searchParams.get('mjgate_ref')).toBe('r-1');
-    expect(url.searchParams.get('acedata_op')).toBeNull();
+    expect(url.searchParams.get('mjgate_vendor_operation')).toBeNull();
   });
 });
 
@@ -512,7 +512,7 @@ describe('get and getMany', () => {
     const { bodies } = expectPost('/midjourney/tasks', { items: [done, running], count: 2 });
     const jobs = await client().getMany([`acedata:${running.id}`, `acedata:${done.id}`]);
     expect(bodies).toEqual([{ action: 'retrieve_batch', ids: [running.id, done.id], offset: 0, limit: 2 }]);
-    expect(jobs.map((j) => j.status)).toEqual(['running', 'succeeded']);
+    expect(jobs.map((job) => job.status)).toEqual(['running', 'succeeded']);
   });
 
   it('splits more than 50 ids into several batches', async () => {
@@ -521,14 +521,14 @@ describe('get and getMany', () => {
     nock(BASE)
       .post('/midjourney/tasks')
       .times(2)
-      .reply(200, async (req: Request) => {
-        const body = (await req.json()) as { ids: string[] };
+      .reply(200, async (request: Request) => {
+        const body = (await request.json()) as { ids: string[] };
         seen.push(body.ids);
         return { items: body.ids.map((id) => ({ id, request: { action: 'generate', prompt: 'x' } })) };
       });
     const jobs = await client().getMany(ids);
-    expect(seen.map((s) => s.length)).toEqual([50, 10]);
-    expect(jobs.map((j) => j.providerJobId)).toEqual(ids);
+    expect(seen.map((batch) => batch.length)).toEqual([50, 10]);
+    expect(jobs.map((job) => job.providerJobId)).toEqual(ids);
   });
 
   it('concurrent waits share batched retrieves', async () => {
@@ -537,8 +537,8 @@ describe('get and getMany', () => {
     nock(BASE)
       .post('/midjourney/tasks')
       .times(2)
-      .reply(200, async (req: Request) => {
-        const body = (await req.json()) as { action: string; ids: string[] };
+      .reply(200, async (request: Request) => {
+        const body = (await request.json()) as { action: string; ids: string[] };
         expect(body.action).toBe('retrieve_batch');
         rounds.push([...body.ids].sort());
         const finished = rounds.length > 1;
@@ -554,7 +554,7 @@ describe('get and getMany', () => {
       });
     const mj = client();
     const jobs = await Promise.all(ids.map((id) => mj.wait(`acedata:${id}`)));
-    expect(jobs.map((j) => j.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(jobs.map((job) => job.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(rounds).toEqual([ids, ids]);
   });
 });
@@ -581,11 +581,11 @@ describe('errors', () => {
     timeout: TimeoutError,
   };
 
-  it.each(errors.map((e) => [e.body.error.code, e] as const))('%s', async (code, { status, body }) => {
+  it.each(errors.map((error) => [error.body.error.code, error] as const))('%s', async (code, { status, body }) => {
     nock(BASE).post('/midjourney/tasks').reply(status, body);
     const error = await client({ maxRetries: 0 })
       .get('acedata:t-1')
-      .catch((e: unknown) => e);
+      .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(classes[code]);
     expect(error).toMatchObject({ provider: 'acedata', status, requestId: body.trace_id });
     expect((error as Error).message).toContain(body.error.message);
@@ -601,7 +601,7 @@ describe('errors', () => {
       nock(BASE).post('/midjourney/imagine').reply(403, body);
       const error = await client()
         .imagine({ prompt: 'a cat' })
-        .catch((e: unknown) => e);
+        .catch((error: unknown) => error);
       expect(error).toBeInstanceOf(InsufficientCreditsError);
       expect(error).toMatchObject({ requestId: body.trace_id, mayHaveCreatedJob: false });
     }
@@ -620,7 +620,7 @@ describe('errors', () => {
     expectPost('/midjourney/imagine', { success: true });
     const error = await client()
       .imagine({ prompt: 'a cat' })
-      .catch((e: unknown) => e);
+      .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error).toMatchObject({ mayHaveCreatedJob: true });
   });
@@ -644,7 +644,7 @@ describe('errors', () => {
       .reply(200, ack());
     const error = await client()
       .imagine({ prompt: 'a cat' })
-      .catch((e: unknown) => e);
+      .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ mayHaveCreatedJob: true, retryable: false });
     expect(scope.pendingMocks()).toHaveLength(1);
@@ -668,7 +668,7 @@ describe('in-flight limit', () => {
       stats.calls += 1;
       stats.open += 1;
       stats.peak = Math.max(stats.peak, stats.open);
-      await new Promise((r) => setTimeout(r, ms));
+      await new Promise((resolve) => setTimeout(resolve, ms));
       stats.open -= 1;
       return Response.json(fixture('describe.json'));
     };
@@ -680,7 +680,7 @@ describe('in-flight limit', () => {
   it('keeps at most 5 requests open by default (AceData answers the sixth with 429 rate_limited)', async () => {
     const { stats, fetch } = slowDescribe(30);
     const jobs = await describeMany(client({ fetch }), 8);
-    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);
     expect(stats).toMatchObject({ calls: 8, peak: 5, open: 0 });
   });
 
@@ -702,7 +702,7 @@ describe('in-flight limit', () => {
       const url = new Request(input).url;
       if (url.endsWith('/midjourney/imagine')) {
         // One snapshot, then the stream stays open, as during a generation.
-        const body = new ReadableStream({ start: (c) => c.enqueue(encoder.encode(`${first}\n`)) });
+        const body = new ReadableStream({ start: (controller) => controller.enqueue(encoder.encode(`${first}\n`)) });
         return new Response(body, { headers: { 'content-type': 'application/x-ndjson' } });
       }
       if (url.endsWith('/midjourney/tasks')) {
@@ -718,7 +718,7 @@ describe('in-flight limit', () => {
     const described = mj.describe({ imageUrl: 'https://img.example/cat.png' });
     expect((await mj.get(PARENT_ID)).status).toBe('succeeded');
     expect(lookups).toBe(1);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(describes).toBe(0);
     await stream.return?.(undefined);
     expect((await described).status).toBe('succeeded');

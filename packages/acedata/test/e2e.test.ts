@@ -44,13 +44,13 @@ describe('AceData on the simulator', () => {
     const client = mj();
     const progress: number[] = [];
     const grid = await client.wait(await client.imagine({ prompt: 'a red fox in snow', aspectRatio: '16:9' }), {
-      onProgress: (j) => progress.push(j.progress ?? -1),
+      onProgress: (job) => progress.push(job.progress ?? -1),
     });
     expect(grid).toMatchObject({ operation: 'imagine', status: 'succeeded', progress: 100 });
     expect(grid.gridUrl).toMatch(/^http:\/\/127\.0\.0\.1/);
     expect(grid.images).toHaveLength(4);
     expect(grid.actions).toEqual(expect.arrayContaining(['upscale-1', 'variation-4', 'reroll']));
-    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress).toEqual([...progress].sort((left, right) => left - right));
 
     const png = await fetch(grid.images[0]!.url);
     expect(png.status).toBe(200);
@@ -74,12 +74,12 @@ describe('AceData on the simulator', () => {
     expect(zoomed.actions).toContain('upscale-2');
 
     const submitted = sim.ledger.submissions({ vendor: 'acedata' });
-    expect(submitted.map((s) => (s.body as { action: string }).action)).toEqual([
+    expect(submitted.map((request) => (request.body as { action: string }).action)).toEqual([
       'generate',
       'upscale1',
       'zoom_out_1_5x',
     ]);
-    for (const s of submitted) expect(s.body).toMatchObject({ async: true });
+    for (const request of submitted) expect(request.body).toMatchObject({ async: true });
     expect(submitted[0]?.body).toMatchObject({ prompt: 'a red fox in snow --ar 16:9', split_images: true });
   });
 
@@ -113,14 +113,14 @@ describe('AceData on the simulator', () => {
     const jobs = await Promise.all(
       Array.from({ length: 20 }, (_, i) => client.imagine({ prompt: `a paper boat, number ${i}` })),
     );
-    const done = await Promise.all(jobs.map((j) => client.wait(j)));
-    expect(done.every((j) => j.status === 'succeeded' && j.images.length === 4)).toBe(true);
+    const done = await Promise.all(jobs.map((job) => client.wait(job)));
+    expect(done.every((job) => job.status === 'succeeded' && job.images.length === 4)).toBe(true);
     expect(sim.ledger.submissions({ vendor: 'acedata' })).toHaveLength(20);
 
     const seen = statusRequests();
     expect(seen).toBe(bodies.length);
-    expect(bodies.every((b) => b.action === 'retrieve_batch')).toBe(true);
-    expect(new Set(bodies[0]?.ids)).toEqual(new Set(jobs.map((j) => j.providerJobId)));
+    expect(bodies.every((body) => body.action === 'retrieve_batch')).toBe(true);
+    expect(new Set(bodies[0]?.ids)).toEqual(new Set(jobs.map((job) => job.providerJobId)));
     // One request per polling round, not one per job per round.
     expect(seen).toBeLessThan(jobs.length);
   });
@@ -128,7 +128,7 @@ describe('AceData on the simulator', () => {
   it('streams progress over ndjson with imagineStream', async () => {
     const seen: Job[] = [];
     for await (const job of mj().imagineStream({ prompt: 'a kite over the sea' })) seen.push(job);
-    expect(seen.map((j) => j.progress)).toEqual([35, 75, 100]);
+    expect(seen.map((job) => job.progress)).toEqual([35, 75, 100]);
     expect(seen.at(-1)).toMatchObject({ status: 'succeeded' });
     expect(seen.at(-1)?.images).toHaveLength(4);
     expect(statusRequests()).toBe(0);
@@ -171,14 +171,14 @@ describe('AceData on the simulator', () => {
 
   it('delivers a signed callback that parseWebhook turns into the same job', async () => {
     const received: Array<{ url: string; body: string }> = [];
-    const server = createServer((req, res) => {
+    const server = createServer((request, response) => {
       let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString('utf8');
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
       });
-      req.on('end', () => {
-        received.push({ url: `http://127.0.0.1${req.url}`, body });
-        res.end('ok');
+      request.on('end', () => {
+        received.push({ url: `http://127.0.0.1${request.url}`, body });
+        response.end('ok');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -219,7 +219,7 @@ describe('AceData on the simulator', () => {
     sim.faults.add({ vendor: 'acedata', route: '/midjourney/imagine', kind: 'fail-job', times: 1 });
     const error = await mj()
       .run({ prompt: 'a doomed cat' })
-      .catch((e: unknown) => e);
+      .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(JobFailedError);
     expect((error as JobFailedError).job.error?.code).toBeTruthy();
   });
@@ -239,7 +239,7 @@ describe('AceData on the simulator', () => {
     });
     const error = await mj()
       .imagine({ prompt: 'a dog' })
-      .catch((e: unknown) => e);
+      .catch((error: unknown) => error);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ mayHaveCreatedJob: true });
     expect(sim.ledger.submissions({ vendor: 'acedata' })).toHaveLength(1);
@@ -251,8 +251,8 @@ describe('AceData on the simulator', () => {
     await Promise.all([client.imagine({ prompt: 'one' }), client.imagine({ prompt: 'two' })]);
     const [, second] = sim.ledger
       .submissions({ vendor: 'acedata' })
-      .map((s) => Date.parse(s.at))
-      .sort((x, y) => x - y);
+      .map((request) => Date.parse(request.at))
+      .sort((left, right) => left - right);
     // The second call's slot is 1 s after the burst began at the earliest, and it arrives after it is
     // sent: a lower bound no load can break (the gap between arrivals carries each request's own jitter;
     // the exact 1 s spacing is pinned with fake timers in client.test.ts). 2 ms of slack: timers and

@@ -1,6 +1,7 @@
 // findSubmission on AceData: a lost answer's task looked up with `retrieve_batch` (§10.1), matched
 // by the ref in mjgate's callback URL or by the recorded prompt (§10.2).
-import { type Submission, signWebhookUrl, UnsupportedError } from '@mjgate/core';
+import { type Submission, UnsupportedError } from '@mjgate/core';
+import { signWebhookUrl } from '@mjgate/core/provider';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BASE, client } from './helpers.js';
@@ -28,8 +29,8 @@ function listing(...pages: Array<{ items: unknown[]; count?: number }>) {
   for (const page of pages) {
     nock(BASE)
       .post('/midjourney/tasks', (body) => body.action === 'retrieve_batch')
-      .reply(200, async (req: Request) => {
-        bodies.push((await req.json()) as Record<string, unknown>);
+      .reply(200, async (request: Request) => {
+        bodies.push((await request.json()) as Record<string, unknown>);
         return page as nock.Body;
       });
   }
@@ -48,8 +49,8 @@ describe('AceData findSubmission', () => {
     let asked: unknown;
     nock(BASE)
       .post('/midjourney/tasks')
-      .reply(200, async (req: Request) => {
-        asked = await req.json();
+      .reply(200, async (request: Request) => {
+        asked = await request.json();
         return task(OURS, 1_000, { action: 'generate', prompt: 'a red fox' });
       });
     const job = await client().findSubmission(submission({ providerJobId: OURS, prompt: 'a red fox' }));
@@ -159,7 +160,7 @@ describe('AceData findSubmission', () => {
       { items: [task(OURS, 1_000, { action: 'generate', prompt: 'a lighthouse' })], count: 51 },
     );
     const job = await client().findSubmission(submission({ prompt: 'a lighthouse' }));
-    expect(bodies.map((b) => b.offset)).toEqual([0, 50]);
+    expect(bodies.map((body) => body.offset)).toEqual([0, 50]);
     expect(job?.id).toBe(`acedata:${OURS}`);
   });
 
@@ -175,10 +176,10 @@ describe('AceData findSubmission', () => {
   it('describe leaves nothing to match, nor does a submission with neither ref nor prompt: UnsupportedError, no request', async () => {
     const mj = client();
     await expect(mj.findSubmission(submission({ operation: 'describe', ref: 'd-1' }))).rejects.toSatisfy(
-      (e: unknown) => UnsupportedError.isInstance(e) && /describe again/.test(e.message),
+      (error: unknown) => UnsupportedError.isInstance(error) && /describe again/.test(error.message),
     );
     await expect(mj.findSubmission(submission({ operation: 'video' }))).rejects.toSatisfy(
-      (e: unknown) => UnsupportedError.isInstance(e) && /neither a ref nor a prompt/.test(e.message),
+      (error: unknown) => UnsupportedError.isInstance(error) && /neither a ref nor a prompt/.test(error.message),
     );
     expect(nock.pendingMocks()).toEqual([]);
   });

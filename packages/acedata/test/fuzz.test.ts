@@ -142,7 +142,7 @@ describe('AceData: every answer becomes a Job or an MjGateError', () => {
   it(`callbacks (parseWebhook), ${RUNS} cases`, async () => {
     const urls = fc.constantFrom(
       'https://app.example/hook',
-      'https://app.example/hook?mjgate_provider=acedata&mjgate_op=imagine&acedata_op=blend',
+      'https://app.example/hook?mjgate_provider=acedata&mjgate_op=imagine&mjgate_vendor_operation=blend',
       'https://app.example/hook?mjgate_op=video&mjgate_ref=r',
       'https://app.example/hook?mjgate_op=action&mjgate_action=upscale-1&mjgate_parent=acedata%3Ap',
       'not a url',

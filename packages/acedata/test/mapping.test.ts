@@ -1,17 +1,9 @@
 import { ACTION_IDS, MjGateError, parseAction, ResponseValidationError } from '@mjgate/core';
 import { describe, expect, it } from 'vitest';
 import { ACEDATA_ACTION_IDS, ACEDATA_ACTIONS } from '../src/index.js';
-import {
-  actionFromLabel,
-  callbackContext,
-  classify,
-  mapActions,
-  recordToJob,
-  resultToJob,
-  statusOf,
-  withOperation,
-} from '../src/mapping.js';
+import { actionFromLabel, classify, mapActions, recordToJob, resultToJob, statusOf } from '../src/mapping.js';
 import type { AceDataResult, AceDataTaskRecord } from '../src/schemas.js';
+import { callbackContext, webhookValues } from '../src/webhook.js';
 import { fixture } from './helpers.js';
 
 const record = (name: string) => fixture<AceDataTaskRecord>(name);
@@ -202,7 +194,7 @@ describe('classification', () => {
 
 describe('the action table', () => {
   it('covers every canonical action but custom-zoom, with distinct labels', () => {
-    expect(ACEDATA_ACTION_IDS).toEqual(ACTION_IDS.filter((a) => a !== 'custom-zoom'));
+    expect(ACEDATA_ACTION_IDS).toEqual(ACTION_IDS.filter((action) => action !== 'custom-zoom'));
     const labels = ACEDATA_ACTION_IDS.map((id) => ACEDATA_ACTIONS[id].label);
     expect(new Set(labels).size).toBe(labels.length);
   });
@@ -223,24 +215,35 @@ describe('the action table', () => {
 });
 
 describe('callback URL context', () => {
-  it('adds acedata_op only where AceData calls an imagine a blend, and reads it back between those two only', () => {
-    const signed = 'https://app.example/hook?x=1&mjgate_provider=acedata&mjgate_op=imagine&mjgate_sig=abc';
-    expect(withOperation(signed, 'imagine')).toBe(signed);
-    const blend = withOperation(signed, 'blend');
-    expect(new URL(blend).searchParams.get('acedata_op')).toBe('blend');
-    expect(new URL(blend).searchParams.get('mjgate_op')).toBe('imagine');
-    expect(new URL(blend).searchParams.get('mjgate_sig')).toBe('abc');
-    expect(callbackContext(blend, { operation: 'imagine', ref: 'r' })).toEqual({ operation: 'blend', ref: 'r' });
-    // Never relabels an action (or anything else) through the unsigned param.
-    expect(callbackContext(`${blend}`, { operation: 'action', action: 'pan-left', parentId: 'acedata:p-1' })).toEqual({
-      operation: 'action',
-      action: 'pan-left',
-      parentId: 'acedata:p-1',
+  it('asks core to sign the operation only where AceData calls an imagine a blend (or a blend an imagine)', () => {
+    const urls = ['https://a.example/1.png', 'https://a.example/2.png'];
+    expect(webhookValues({ operation: 'imagine' }, { prompt: 'a cat' })).toBeUndefined();
+    expect(webhookValues({ operation: 'imagine' }, { prompt: 'a cat', imageUrls: urls })).toEqual({
+      operation: 'blend',
     });
-    expect(callbackContext('https://app.example/hook?acedata_op=action', { operation: 'imagine' })).toEqual({
+    expect(webhookValues({ operation: 'imagine' }, { prompt: `${urls.join(' ')} a cat` })).toEqual({
+      operation: 'blend',
+    });
+    expect(webhookValues({ operation: 'blend' }, { imageUrls: urls })).toBeUndefined();
+    expect(webhookValues({ operation: 'blend' }, { imageUrls: [...urls, ...urls, ...urls] })).toEqual({
       operation: 'imagine',
     });
-    expect(callbackContext('https://app.example/hook', {})).toEqual({});
+    expect(webhookValues({ operation: 'action', action: 'pan-left' }, { prompt: urls.join(' ') })).toBeUndefined();
+  });
+
+  it('reads the signed operation back, between imagine and blend only', () => {
+    const blend = { operation: 'blend' };
+    expect(callbackContext({ operation: 'imagine', ref: 'r', vendorValues: blend })).toEqual({
+      operation: 'blend',
+      ref: 'r',
+    });
+    expect(
+      callbackContext({ operation: 'action', action: 'pan-left', parentId: 'acedata:p-1', vendorValues: blend }),
+    ).toEqual({ operation: 'action', action: 'pan-left', parentId: 'acedata:p-1' });
+    expect(callbackContext({ operation: 'imagine', vendorValues: { operation: 'action' } })).toEqual({
+      operation: 'imagine',
+    });
+    expect(callbackContext({})).toEqual({});
   });
 });
 
@@ -277,8 +280,8 @@ describe('only http(s) URLs reach a Job (issue 10 §5)', () => {
     const error = (() => {
       try {
         succeeded({ ...base(), raw_image_url: 'javascript:alert(1)', image_url: '', sub_image_urls: ['file:///x'] });
-      } catch (e) {
-        return e;
+      } catch (error) {
+        return error;
       }
     })();
     expect(MjGateError.isInstance(error)).toBe(true);

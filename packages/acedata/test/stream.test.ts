@@ -1,7 +1,6 @@
 import { AuthenticationError, InvalidRequestError, type Job, JobTimeoutError } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ndjsonLines } from '../src/stream.js';
 import { BASE, client, fixture, fixtureText, KEY } from './helpers.js';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
@@ -28,8 +27,8 @@ describe('imagineStream', () => {
       .post('/midjourney/imagine')
       .reply(
         200,
-        async (req: Request) => {
-          sent = { headers: req.headers, body: (await req.json()) as Record<string, unknown> };
+        async (request: Request) => {
+          sent = { headers: request.headers, body: (await request.json()) as Record<string, unknown> };
           return fixtureText('imagine-stream.ndjson');
         },
         NDJSON,
@@ -38,13 +37,13 @@ describe('imagineStream', () => {
     const jobs = await drain(
       client().imagineStream(
         { prompt: 'a red fox', aspectRatio: '3:2', ref: 's-1' },
-        { onProgress: (j) => seen.push(j.progress ?? -1) },
+        { onProgress: (job) => seen.push(job.progress ?? -1) },
       ),
     );
     expect(sent?.headers.get('accept')).toBe('application/x-ndjson');
     expect(sent?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
     expect(sent?.body).toEqual({ action: 'generate', prompt: 'a red fox --ar 3:2', split_images: true });
-    expect(jobs.map((j) => [j.status, j.progress])).toEqual([
+    expect(jobs.map((job) => [job.status, job.progress])).toEqual([
       ['running', 35],
       ['running', 75],
       ['succeeded', 100],
@@ -63,7 +62,7 @@ describe('imagineStream', () => {
       .post('/midjourney/imagine')
       .reply(200, fixtureText('imagine-stream.ndjson').replace(/\n/g, '\r\n'), NDJSON);
     const jobs = await drain(client().imagineStream({ prompt: 'a red fox' }));
-    expect(jobs.map((j) => j.progress)).toEqual([35, 75, 100]);
+    expect(jobs.map((job) => job.progress)).toEqual([35, 75, 100]);
   });
 
   it('carries on by polling when the stream ends before the last line', async () => {
@@ -77,7 +76,7 @@ describe('imagineStream', () => {
         ],
       }));
     const jobs = await drain(client().imagineStream({ prompt: 'a red fox' }));
-    expect(jobs.map((j) => j.status)).toEqual(['running', 'succeeded']);
+    expect(jobs.map((job) => job.status)).toEqual(['running', 'succeeded']);
     expect(jobs.at(-1)?.images).toHaveLength(4);
   });
 
@@ -95,7 +94,7 @@ describe('imagineStream', () => {
       .post('/midjourney/tasks')
       .reply(200, { items: [{ id: TASK, response: fixture('imagine-result.json') }] });
     const jobs = await drain(client().imagineStream({ prompt: 'a red fox' }));
-    expect(jobs.map((j) => j.status)).toEqual(['queued', 'succeeded']);
+    expect(jobs.map((job) => job.status)).toEqual(['queued', 'succeeded']);
   });
 
   it('maps an error answer before the stream starts', async () => {
@@ -126,24 +125,8 @@ describe('imagineStream', () => {
       );
     const error = await drain(
       client({ fetch: stalled }).imagineStream({ prompt: 'a red fox' }, { timeoutMs: 100 }),
-    ).catch((e: unknown) => e);
+    ).catch((error: unknown) => error);
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error as JobTimeoutError).job).toMatchObject({ status: 'running', progress: 35 });
-  });
-});
-
-describe('ndjsonLines', () => {
-  it('splits across chunk boundaries and multi-byte characters, skipping blank lines', async () => {
-    const text = '{"a":"é"}\r\n\n{"b":2}\n{"c":3}';
-    const bytes = new TextEncoder().encode(text);
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const b of bytes) controller.enqueue(Uint8Array.of(b));
-        controller.close();
-      },
-    });
-    const lines: string[] = [];
-    for await (const line of ndjsonLines(body)) lines.push(line);
-    expect(lines).toEqual(['{"a":"é"}', '{"b":2}', '{"c":3}']);
   });
 });

@@ -26,8 +26,8 @@ async function callbackUrlFor(
   let url = '';
   nock(BASE)
     .post(/\/midjourney\/.*/)
-    .reply(200, async (req: Request) => {
-      url = String(((await req.json()) as { callback_url: string }).callback_url);
+    .reply(200, async (request: Request) => {
+      url = String(((await request.json()) as { callback_url: string }).callback_url);
       return { task_id: taskId };
     });
   await submit(client({ webhookSecret: SECRET }));
@@ -71,8 +71,8 @@ describe('parseWebhook', () => {
     let url = '';
     nock(BASE)
       .post('/midjourney/imagine')
-      .reply(200, async (req: Request) => {
-        url = String(((await req.json()) as { callback_url: string }).callback_url);
+      .reply(200, async (request: Request) => {
+        url = String(((await request.json()) as { callback_url: string }).callback_url);
         return { task_id: taskId };
       });
     nock(BASE)
@@ -131,7 +131,8 @@ describe('parseWebhook', () => {
     );
     const params = new URL(url).searchParams;
     expect(params.get('mjgate_op')).toBe('imagine');
-    expect(params.get('acedata_op')).toBe('blend');
+    // Core signed AceData's name for it with the rest of the context (issue 11 §3).
+    expect(params.get('mjgate_vendor_operation')).toBe('blend');
     const body = fixture('imagine-result.json');
     const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, body));
     const polled = recordToJob(
@@ -140,10 +141,21 @@ describe('parseWebhook', () => {
     );
     expect(polled.operation).toBe('blend');
     expect(job).toMatchObject({ id: polled.id, operation: 'blend', status: 'succeeded' });
-    // The unsigned relabel goes between imagine and blend only.
-    const other = new URL(url);
-    other.searchParams.set('acedata_op', 'action');
-    await expect(client({ webhookSecret: SECRET }).parseWebhook(post(other.toString(), body))).resolves.toMatchObject({
+    // The value is inside the signature: relabelled or dropped, the callback is refused.
+    for (const edit of [
+      (params: URLSearchParams) => params.set('mjgate_vendor_operation', 'action'),
+      (params: URLSearchParams) => params.delete('mjgate_vendor_operation'),
+    ]) {
+      const other = new URL(url);
+      edit(other.searchParams);
+      await expect(client({ webhookSecret: SECRET }).parseWebhook(post(other.toString(), body))).rejects.toThrow(
+        WebhookVerificationError,
+      );
+    }
+    // Unsigned (no webhookSecret), it still relabels between imagine and blend only.
+    const unsigned = new URL(url);
+    unsigned.searchParams.set('mjgate_vendor_operation', 'action');
+    await expect(client().parseWebhook(post(unsigned.toString(), body))).resolves.toMatchObject({
       operation: 'imagine',
     });
   });
@@ -162,7 +174,7 @@ describe('parseWebhook', () => {
     const params = new URL(url).searchParams;
     expect(params.get('mjgate_op')).toBe('imagine');
     expect(params.get('mjgate_ref')).toBe('e-1');
-    expect(params.get('acedata_op')).toBeNull();
+    expect(params.get('mjgate_vendor_operation')).toBeNull();
     const job = await client({ webhookSecret: SECRET }).parseWebhook(post(url, fixture('edits-result.json')));
     expect(job).toMatchObject({ operation: 'imagine', status: 'succeeded', ref: 'e-1' });
     expect(job.images).toHaveLength(4);

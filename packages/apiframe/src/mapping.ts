@@ -1,20 +1,12 @@
-import {
-  ACTION_IDS,
-  type ActionId,
-  type ActionInput,
-  countUrls,
-  emptyJob,
-  httpUrl,
-  httpUrls,
-  type Job,
-  type JobStatus,
-  type Operation,
-  requireUsableResult,
-} from '@mjgate/core';
-import type { ApiFrameTask } from './schemas.js';
+import { type Account, type ActionId, emptyJob, httpUrl, type Job, type JobStatus, type Operation } from '@mjgate/core';
+import { countUrls, httpUrls, requireUsableResult, saysVendor } from '@mjgate/core/provider';
+import type * as v from 'valibot';
+import { offeredActions, resultShape } from './requests.js';
+import type { ApiFrameTask, accountSchema } from './schemas.js';
+import { PROVIDER } from './vendor.js';
 
-/** The provider name of this adapter, first part of every job id (`'apiframe:<task_id>'`). */
-export const PROVIDER = 'apiframe';
+// The response side of the adapter: vendor answers → `Job` and `Account`. `requests.ts` is the
+// request side.
 
 // ---------------------------------------------------------------------------------------------
 // Status words (vendor doc §2.2 "Statuses"), one table.
@@ -43,143 +35,18 @@ export const STATUS_MAP: Readonly<Record<string, JobStatus>> = {
   error: 'failed',
 };
 
-// ---------------------------------------------------------------------------------------------
-// What kind of result a task has: decides which follow-ups it offers (APIFRAME sends no list).
-// ---------------------------------------------------------------------------------------------
-
-/**
- * `grid`: four images (imagine, reroll, variations, blend, inpaint, outpaint, pan).
- * `upscale`: the single image of an `/upscale-1x` task (`task_type` `upscale#N`), the only parent
- * `/upscale-alt`, `/inpaint`, `/outpaint`, `/pan` and Vary (Strong/Subtle) accept.
- * `image`: another single image (upscale subtle/creative, face swap), which `/upscale-highres` takes.
- * `final`: an image nothing more is offered on (a 2x/4x upscale: past the 2048 px input limit).
- */
-export type ResultKind = 'grid' | 'upscale' | 'image' | 'final' | 'text' | 'seed' | 'video';
-
 /** The neutral status of a status word, looked up as an own property of {@link STATUS_MAP}. */
 export function statusWord(word: string): JobStatus | undefined {
   // `constructor` or `__proto__` is an unknown word, not an Object.prototype member.
   return Object.hasOwn(STATUS_MAP, word) ? STATUS_MAP[word] : undefined;
 }
 
-/** The result kind of a job, from its operation and action (so stored jobs work too). */
-export function resultKind(operation: Operation, action?: ActionId): ResultKind {
-  switch (operation) {
-    case 'imagine':
-    case 'blend':
-      return 'grid';
-    case 'faceswap':
-      return 'image';
-    case 'describe':
-    case 'shorten':
-      return 'text';
-    case 'seed':
-      return 'seed';
-    case 'video':
-      return 'video';
-    case 'action':
-      if (!action) return 'final';
-      if (/^upscale-[1-4]$/.test(action)) return 'upscale';
-      if (action === 'upscale-subtle' || action === 'upscale-creative') return 'image';
-      if (action.startsWith('upscale') || action.startsWith('redo-')) return 'final';
-      return 'grid';
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Canonical action ↔ endpoint and body (§3.4–3.11), one table.
-// ---------------------------------------------------------------------------------------------
-
-/** How one canonical action is sent to APIFRAME. */
-export interface ActionRoute {
-  /** The endpoint, relative to the base URL. */
-  path: string;
-  /** Result kinds of the parent the vendor accepts; also decides where the action is offered. */
-  parents: readonly ResultKind[];
-  /** The body besides `parent_task_id` and the webhook fields. */
-  body(input: ActionInput): Record<string, unknown>;
-  /** The endpoint takes a `prompt` (the prompt for the new area / the new grid). */
-  prompt?: boolean;
-  /** Vendor fields accepted through `input.providerOptions`. */
-  vendorFields?: readonly string[];
-}
-
-const GRID: readonly ResultKind[] = ['grid'];
-const UPSCALED: readonly ResultKind[] = ['upscale'];
-const SINGLE_IMAGE: readonly ResultKind[] = ['upscale', 'image'];
-
-const upscale1x = (index: string): ActionRoute => ({ path: '/upscale-1x', parents: GRID, body: () => ({ index }) });
-const variations = (index: string, parents: readonly ResultKind[]): ActionRoute => ({
-  path: '/variations',
-  parents,
-  body: () => ({ index }),
-  prompt: true,
-  vendorFields: ['aspect_ratio'],
-});
-const upscaleAlt = (type: string): ActionRoute => ({ path: '/upscale-alt', parents: UPSCALED, body: () => ({ type }) });
-const highres = (type: string): ActionRoute => ({
-  path: '/upscale-highres',
-  parents: SINGLE_IMAGE,
-  body: () => ({ type }),
-});
-const outpaint = (ratio: number | 'custom'): ActionRoute => ({
-  path: '/outpaint',
-  parents: UPSCALED,
-  body: (input) => ({ zoom_ratio: ratio === 'custom' ? input.zoom : ratio }),
-  prompt: true,
-  vendorFields: ['aspect_ratio'],
-});
-const pan = (direction: string): ActionRoute => ({
-  path: '/pan',
-  parents: UPSCALED,
-  body: () => ({ direction }),
-  prompt: true,
-});
-
-/**
- * Every canonical action APIFRAME can do. The `redo-upscale-*` buttons are absent: APIFRAME has no
- * endpoint for them.
- */
-export const ACTION_ROUTES: Readonly<Partial<Record<ActionId, ActionRoute>>> = {
-  'upscale-1': upscale1x('1'),
-  'upscale-2': upscale1x('2'),
-  'upscale-3': upscale1x('3'),
-  'upscale-4': upscale1x('4'),
-  'variation-1': variations('1', GRID),
-  'variation-2': variations('2', GRID),
-  'variation-3': variations('3', GRID),
-  'variation-4': variations('4', GRID),
-  reroll: { path: '/reroll', parents: GRID, body: () => ({}), prompt: true, vendorFields: ['aspect_ratio'] },
-  'upscale-subtle': upscaleAlt('subtle'),
-  'upscale-creative': upscaleAlt('creative'),
-  'upscale-2x': highres('2x'),
-  'upscale-4x': highres('4x'),
-  'vary-strong': variations('strong', UPSCALED),
-  'vary-subtle': variations('subtle', UPSCALED),
-  'vary-region': { path: '/inpaint', parents: UPSCALED, body: (input) => ({ mask: input.mask }), prompt: true },
-  'zoom-out-1.5x': outpaint(1.5),
-  'zoom-out-2x': outpaint(2),
-  'custom-zoom': outpaint('custom'),
-  'make-square': outpaint(1),
-  'pan-left': pan('left'),
-  'pan-right': pan('right'),
-  'pan-up': pan('up'),
-  'pan-down': pan('down'),
-};
-
-/** The canonical actions this adapter supports, in {@link ACTION_IDS} order. */
-export const SUPPORTED_ACTIONS: readonly ActionId[] = ACTION_IDS.filter((id) => ACTION_ROUTES[id] !== undefined);
-
-/** What a result of this kind offers: every action whose endpoint accepts it as the parent. */
-export function offeredActions(kind: ResultKind): ActionId[] {
-  return SUPPORTED_ACTIONS.filter((id) => ACTION_ROUTES[id]!.parents.includes(kind));
-}
-
 // ---------------------------------------------------------------------------------------------
 // task_type → operation and action (§2.3). An open string: unknown types map to nothing.
 // ---------------------------------------------------------------------------------------------
 
-interface TaskKind {
+/** What created a task, as its `task_type` says. */
+export interface TaskOrigin {
   operation: Operation;
   action?: ActionId;
 }
@@ -192,7 +59,7 @@ function zoomAction(ratio: string): ActionId {
 }
 
 /** `task_type` pattern → what created the task. */
-const TASK_TYPES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => TaskKind]> = [
+const TASK_TYPES: ReadonlyArray<readonly [RegExp, (match: RegExpExecArray) => TaskOrigin]> = [
   [/^imagine$/, () => ({ operation: 'imagine' })],
   [/^blend$/, () => ({ operation: 'blend' })],
   [/^describe$/, () => ({ operation: 'describe' })],
@@ -201,22 +68,25 @@ const TASK_TYPES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => TaskKi
   [/^face-?swap$/, () => ({ operation: 'faceswap' })],
   [/^(imagine-)?video(-extend)?$/, () => ({ operation: 'video' })],
   [/^reroll$/, () => ({ operation: 'action', action: 'reroll' })],
-  [/^upscale#([1-4])$/, (m) => ({ operation: 'action', action: `upscale-${m[1]}` as ActionId })],
-  [/^upscale-(subtle|creative|2x|4x)$/, (m) => ({ operation: 'action', action: `upscale-${m[1]}` as ActionId })],
-  [/^variations?-([1-4])$/, (m) => ({ operation: 'action', action: `variation-${m[1]}` as ActionId })],
-  [/^variations?-(strong|subtle)$/, (m) => ({ operation: 'action', action: `vary-${m[1]}` as ActionId })],
+  [/^upscale#([1-4])$/, (match) => ({ operation: 'action', action: `upscale-${match[1]}` as ActionId })],
+  [
+    /^upscale-(subtle|creative|2x|4x)$/,
+    (match) => ({ operation: 'action', action: `upscale-${match[1]}` as ActionId }),
+  ],
+  [/^variations?-([1-4])$/, (match) => ({ operation: 'action', action: `variation-${match[1]}` as ActionId })],
+  [/^variations?-(strong|subtle)$/, (match) => ({ operation: 'action', action: `vary-${match[1]}` as ActionId })],
   [/^inpaint$/, () => ({ operation: 'action', action: 'vary-region' })],
-  [/^outpaint-(\d+(?:\.\d+)?)$/, (m) => ({ operation: 'action', action: zoomAction(String(Number(m[1]))) })],
-  [/^pan-(up|down|left|right)$/, (m) => ({ operation: 'action', action: `pan-${m[1]}` as ActionId })],
+  [/^outpaint-(\d+(?:\.\d+)?)$/, (match) => ({ operation: 'action', action: zoomAction(String(Number(match[1]))) })],
+  [/^pan-(up|down|left|right)$/, (match) => ({ operation: 'action', action: `pan-${match[1]}` as ActionId })],
 ];
 
 /** What a `task_type` says created the task, or `undefined` for a type this adapter does not know. */
-export function parseTaskType(taskType: string | null | undefined): TaskKind | undefined {
+export function parseTaskType(taskType: string | null | undefined): TaskOrigin | undefined {
   const type = taskType?.trim().toLowerCase();
   if (!type) return undefined;
-  for (const [pattern, kind] of TASK_TYPES) {
-    const m = pattern.exec(type);
-    if (m) return kind(m);
+  for (const [pattern, origin] of TASK_TYPES) {
+    const match = pattern.exec(type);
+    if (match) return origin(match);
   }
   return undefined;
 }
@@ -238,9 +108,6 @@ export interface KnownTask {
   createdAt?: string;
 }
 
-const CONTENT_POLICY =
-  /\b(banned|prohibited|moderation|moderated|community guidelines|nsfw|content policy|inappropriate)\b/i;
-
 /** The failure text of a task (`message` or `error`, §11.8). */
 export function failureText(task: ApiFrameTask): string | undefined {
   for (const value of [task.message, task.error]) {
@@ -251,11 +118,6 @@ export function failureText(task: ApiFrameTask): string | undefined {
     }
   }
   return undefined;
-}
-
-/** True when a vendor message reads as a moderation refusal. */
-export function isContentPolicy(message: string): boolean {
-  return CONTENT_POLICY.test(message);
 }
 
 function hasResult(task: ApiFrameTask, operation: Operation): boolean {
@@ -283,8 +145,8 @@ function statusOf(task: ApiFrameTask, operation: Operation): JobStatus {
 
 function percentOf(value: string | number | null | undefined): number | null {
   if (value === undefined || value === null) return null;
-  const n = typeof value === 'number' ? value : Number.parseFloat(value);
-  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : null;
+  const percent = typeof value === 'number' ? value : Number.parseFloat(value);
+  return Number.isFinite(percent) ? Math.min(100, Math.max(0, percent)) : null;
 }
 
 /**
@@ -293,9 +155,9 @@ function percentOf(value: string | number | null | undefined): number | null {
  */
 export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): Job {
   const providerJobId = String(task.task_id ?? task.taskId);
-  const kind = parseTaskType(task.task_type);
-  const operation = kind?.operation ?? known?.operation ?? 'imagine';
-  const action = kind ? kind.action : known?.action;
+  const origin = parseTaskType(task.task_type);
+  const operation = origin?.operation ?? known?.operation ?? 'imagine';
+  const action = origin ? origin.action : known?.action;
   const status = statusOf(task, operation);
 
   // Only absolute http(s) URLs are kept (core's `httpUrl`); see `requireUsableResult` below.
@@ -307,7 +169,7 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
   const videos = listed.length > 0 ? listed : httpUrls([task.video_url]);
   const why = status === 'failed' ? (failureText(task) ?? 'APIFRAME reported the task as failed.') : undefined;
   // An unknown task_type offers nothing rather than a guess.
-  const offers = kind || known?.operation ? resultKind(operation, action) : undefined;
+  const shape = origin || known?.operation ? resultShape(operation, action) : undefined;
 
   const job = emptyJob({
     provider: PROVIDER,
@@ -323,8 +185,8 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
     videoUrls: videos,
     texts,
     ...(task.seed !== undefined && task.seed !== null && task.seed !== '' ? { seed: String(task.seed) } : {}),
-    actions: status === 'succeeded' && offers ? offeredActions(offers) : [],
-    ...(why ? { error: { code: isContentPolicy(why) ? 'content_policy' : 'job_failed', message: why } } : {}),
+    actions: status === 'succeeded' && shape ? offeredActions(shape) : [],
+    ...(why ? { error: { code: saysVendor('moderation', why) ? 'content_policy' : 'job_failed', message: why } } : {}),
     ...(known?.ref !== undefined ? { ref: known.ref } : {}),
     ...(known?.createdAt ? { createdAt: known.createdAt } : {}),
     raw,
@@ -338,4 +200,16 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
     task.video_url,
   );
   return requireUsableResult(job, offered);
+}
+
+/** The account an `/account` answer describes (§3.19); a `credits` that is not a number is left out. */
+export function accountFrom(data: v.InferOutput<typeof accountSchema>): Account {
+  const credits = data.credits === undefined || data.credits === null ? undefined : Number(data.credits);
+  return {
+    provider: PROVIDER,
+    ...(credits !== undefined && Number.isFinite(credits) ? { credits } : {}),
+    ...(data.plan ? { plan: data.plan } : {}),
+    ...(data.email ? { email: data.email } : {}),
+    raw: data,
+  };
 }

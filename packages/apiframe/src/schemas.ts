@@ -35,7 +35,7 @@ export const taskSchema = v.pipe(
     message: v.optional(v.unknown()),
     error: v.optional(v.unknown()),
   }),
-  v.check((t) => t.task_id !== undefined || t.taskId !== undefined, 'a task needs a task_id'),
+  v.check((task) => task.task_id !== undefined || task.taskId !== undefined, 'a task needs a task_id'),
 );
 
 /** A task object as validated. */
@@ -76,10 +76,10 @@ const RESULT_FIELDS = [
 export const callbackTaskSchema = v.pipe(
   taskSchema,
   v.check(
-    (t) =>
-      typeof t.task_type === 'string' ||
-      typeof t.status === 'string' ||
-      RESULT_FIELDS.some((field) => t[field] !== undefined && t[field] !== null),
+    (task) =>
+      typeof task.task_type === 'string' ||
+      typeof task.status === 'string' ||
+      RESULT_FIELDS.some((field) => task[field] !== undefined && task[field] !== null),
     'a task_type, a status or a result',
   ),
 );
@@ -87,7 +87,7 @@ export const callbackTaskSchema = v.pipe(
 /** Every task-creating endpoint answers `{ task_id }` (§1.2). */
 export const submitSchema = v.pipe(
   v.looseObject({ task_id: v.optional(taskId), taskId: v.optional(taskId) }),
-  v.check((t) => t.task_id !== undefined || t.taskId !== undefined, 'the answer needs a task_id'),
+  v.check((answer) => answer.task_id !== undefined || answer.taskId !== undefined, 'the answer needs a task_id'),
 );
 
 /** `/fetch-many` answers `{ tasks: [...] }` (§3.18). */
@@ -109,5 +109,8 @@ export const accountSchema = v.looseObject({
 /** `POST /upload` answers `{ imageURL }` (camelCase, §3.20); other spellings are tolerated. */
 export const uploadSchema = v.pipe(
   v.looseObject({ imageURL: optionalText, imageUrl: optionalText, image_url: optionalText, url: optionalText }),
-  v.check((u) => Boolean(u.imageURL ?? u.imageUrl ?? u.image_url ?? u.url), 'the answer needs imageURL'),
+  v.check(
+    (answer) => Boolean(answer.imageURL ?? answer.imageUrl ?? answer.image_url ?? answer.url),
+    'the answer needs imageURL',
+  ),
 );

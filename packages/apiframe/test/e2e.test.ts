@@ -54,12 +54,12 @@ describe('the Midjourney chain', () => {
     expect(panned.actions).toContain('upscale-1');
 
     // What the vendor received, in order: one submission each, with the documented bodies.
-    expect(submissions().map((s) => [s.route, s.body])).toEqual([
+    expect(submissions().map((submission) => [submission.route, submission.body])).toEqual([
       ['/imagine', { prompt: 'a red fox in snow', aspect_ratio: '3:2' }],
       ['/upscale-1x', { parent_task_id: grid.providerJobId, index: '3' }],
       ['/pan', { parent_task_id: upscaled.providerJobId, direction: 'left' }],
     ]);
-    expect(submissions().map((s) => s.operation)).toEqual(['imagine', 'upscale#3', 'pan-left']);
+    expect(submissions().map((submission) => submission.operation)).toEqual(['imagine', 'upscale#3', 'pan-left']);
   });
 
   it('acting by job id alone works from a fresh client (another process)', async () => {
@@ -118,7 +118,7 @@ describe('other operations', () => {
     const job = await apiframe.wait(await apiframe.describe({ imageUrl: 'https://img.test/cat.png' }), FAST);
     expect(job).toMatchObject({ operation: 'describe', status: 'succeeded', images: [] });
     expect(job.texts).toHaveLength(4);
-    expect(submissions().map((s) => [s.route, s.body])).toEqual([
+    expect(submissions().map((submission) => [submission.route, submission.body])).toEqual([
       ['/describe', { image_url: 'https://img.test/cat.png' }],
     ]);
   });
@@ -138,7 +138,9 @@ describe('other operations', () => {
     expect(job).toMatchObject({ operation: 'describe', status: 'succeeded', images: [] });
     expect(job.texts).toHaveLength(4);
     // The upload is no submission: the ledger holds the describe alone, on the uploaded URL.
-    expect(submissions().map((s) => [s.route, s.body])).toEqual([['/describe', { image_url: url }]]);
+    expect(submissions().map((submission) => [submission.route, submission.body])).toEqual([
+      ['/describe', { image_url: url }],
+    ]);
     expect(sim.countRequests({ vendor: 'apiframe', route: '/upload' })).toBe(1);
   });
 
@@ -180,9 +182,11 @@ describe('other operations', () => {
 
 describe('batched polling', () => {
   it('many concurrent waits are served by /fetch-many', async () => {
-    const jobs = await Promise.all(Array.from({ length: 30 }, (_, i) => apiframe.imagine({ prompt: `fox ${i}` })));
+    const jobs = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => apiframe.imagine({ prompt: `fox ${index}` })),
+    );
     const done = await Promise.all(jobs.map((job) => apiframe.wait(job, FAST)));
-    expect(done.every((j) => j.status === 'succeeded' && j.images.length === 4)).toBe(true);
+    expect(done.every((job) => job.status === 'succeeded' && job.images.length === 4)).toBe(true);
 
     const many = sim.countRequests({ vendor: 'apiframe', route: '/fetch-many' });
     const single = sim.countRequests({ vendor: 'apiframe', route: '/fetch' });
@@ -194,10 +198,12 @@ describe('batched polling', () => {
   });
 
   it('getMany reads 45 jobs in three /fetch-many requests', async () => {
-    const jobs = await Promise.all(Array.from({ length: 45 }, (_, i) => apiframe.shorten({ prompt: `prompt ${i}` })));
+    const jobs = await Promise.all(
+      Array.from({ length: 45 }, (_, index) => apiframe.shorten({ prompt: `prompt ${index}` })),
+    );
     sim.reset();
     const read = await apiframe.getMany(jobs);
-    expect(read.map((j) => j.id)).toEqual(jobs.map((j) => j.id));
+    expect(read.map((job) => job.id)).toEqual(jobs.map((job) => job.id));
     expect(sim.countRequests({ vendor: 'apiframe', route: '/fetch-many' })).toBe(3);
   });
 });
@@ -211,21 +217,21 @@ describe('webhooks', () => {
   beforeAll(async () => {
     // The receiving side: its own client, as a separate web process would have.
     receiver = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, webhookSecret: SECRET });
-    server = createServer((req, res) => {
+    server = createServer((incoming, response) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', async () => {
         const request = {
-          url: `http://${req.headers.host}${req.url}`,
-          headers: req.headers,
+          url: `http://${incoming.headers.host}${incoming.url}`,
+          headers: incoming.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         };
         try {
           received.push({ job: await receiver.parseWebhook(request) });
-          res.writeHead(200).end('ok');
+          response.writeHead(200).end('ok');
         } catch (error) {
           received.push({ error });
-          res.writeHead(401).end();
+          response.writeHead(401).end();
         }
       });
     });
@@ -243,9 +249,11 @@ describe('webhooks', () => {
     await sim.ledger.settled();
     const deliveries = sim.ledger.webhooks({ vendor: 'apiframe' });
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
-    expect(deliveries.every((d) => d.headers['x-webhook-secret'] === SECRET && d.status === 200)).toBe(true);
+    expect(
+      deliveries.every((delivery) => delivery.headers['x-webhook-secret'] === SECRET && delivery.status === 200),
+    ).toBe(true);
 
-    const jobs = received.map((r) => r.job!);
+    const jobs = received.map((outcome) => outcome.job!);
     const final = jobs.at(-1)!;
     expect(final).toMatchObject({ id: submitted.id, status: 'succeeded', ref: 'hook-1' });
     const { createdAt: _a, prompt: _p, ...pushed } = final;
@@ -262,7 +270,7 @@ describe('webhooks', () => {
     expect(polled).toMatchObject({ action: 'upscale-2', parentId: grid.id, ref: 'hook-up' });
     await sim.ledger.settled();
     expect(received.length).toBeGreaterThanOrEqual(1);
-    expect(received.every((r) => r.job)).toBe(true);
+    expect(received.every((outcome) => outcome.job)).toBe(true);
 
     const final = received.at(-1)!.job!;
     expect(final).toMatchObject({
@@ -283,7 +291,7 @@ describe('webhooks', () => {
     await apiframe.wait(await impostor.describe({ imageUrl: 'https://img.test/x.png', webhookUrl: hookUrl }), FAST);
     await sim.ledger.settled();
     expect(received.length).toBeGreaterThanOrEqual(1);
-    expect(received.every((r) => r.error instanceof WebhookVerificationError)).toBe(true);
+    expect(received.every((outcome) => outcome.error instanceof WebhookVerificationError)).toBe(true);
   });
 });
 

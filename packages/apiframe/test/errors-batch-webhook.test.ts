@@ -9,11 +9,9 @@ import {
   ProviderError,
   RateLimitError,
   ResponseValidationError,
-  signWebhookUrl,
-  WEBHOOK_PARAMS,
-  type WebhookContext,
   WebhookVerificationError,
 } from '@mjgate/core';
+import { signWebhookUrl, WEBHOOK_PARAMS, type WebhookContext } from '@mjgate/core/provider';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ApiFrameOptions, createApiFrame } from '../src/index.js';
@@ -33,7 +31,7 @@ afterEach(() => {
 async function failure(promise: Promise<unknown>): Promise<MjGateError> {
   const error = await promise.then(
     () => undefined,
-    (e: unknown) => e,
+    (error: unknown) => error,
   );
   if (!MjGateError.isInstance(error)) throw new Error(`expected an MjGateError, got ${String(error)}`);
   expect(error.message).not.toContain(KEY);
@@ -149,15 +147,15 @@ function fetchMany(requests: string[][], status = 'finished', reverse = false) {
 }
 
 describe('getMany and batched waits', () => {
-  const ids = (n: number) => Array.from({ length: n }, (_, i) => `task-${i + 1}`);
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => `task-${index + 1}`);
 
   it('asks /fetch-many in chunks of at most 20 and answers in the order asked', async () => {
     const requests: string[][] = [];
     fetchMany(requests, 'finished', true);
     const jobs = await client().getMany(ids(45));
-    expect(requests.map((r) => r.length)).toEqual([20, 20, 5]);
-    expect(jobs.map((j) => j.providerJobId)).toEqual(ids(45));
-    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    expect(requests.map((batch) => batch.length)).toEqual([20, 20, 5]);
+    expect(jobs.map((job) => job.providerJobId)).toEqual(ids(45));
+    expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);
   });
 
   it('a leftover chunk of one id goes to /fetch (the vendor wants 2–20 ids)', async () => {
@@ -167,7 +165,7 @@ describe('getMany and batched waits', () => {
       .post('/fetch', { task_id: 'task-41' })
       .reply(200, { task_id: 'task-41', status: 'pending' });
     const jobs = await client().getMany(ids(41));
-    expect(requests.map((r) => r.length)).toEqual([20, 20]);
+    expect(requests.map((batch) => batch.length)).toEqual([20, 20]);
     expect(single.isDone()).toBe(true);
     expect(jobs).toHaveLength(41);
   });
@@ -182,7 +180,7 @@ describe('getMany and batched waits', () => {
         ],
       });
     const jobs = await client().getMany(['apiframe:a', 'c']);
-    expect(jobs.map((j) => [j.providerJobId, j.status])).toEqual([
+    expect(jobs.map((job) => [job.providerJobId, job.status])).toEqual([
       ['a', 'running'],
       ['c', 'queued'],
     ]);
@@ -200,8 +198,8 @@ describe('getMany and batched waits', () => {
   it('reads the documented fetch-many example', async () => {
     const example = fixture<{ tasks: Array<{ task_id: string }> }>('fetch-many');
     vendor().post('/fetch-many').reply(200, example);
-    const jobs = await client().getMany(example.tasks.map((t) => t.task_id));
-    expect(jobs.map((j) => j.status)).toEqual(['running', 'succeeded']);
+    const jobs = await client().getMany(example.tasks.map((task) => task.task_id));
+    expect(jobs.map((job) => job.status)).toEqual(['running', 'succeeded']);
     expect(jobs[1]!.raw).toEqual(example.tasks[1]);
   });
 
@@ -211,8 +209,8 @@ describe('getMany and batched waits', () => {
     const single = vendor().post('/fetch').reply(500, {});
     const api = client();
     const jobs = await Promise.all(ids(25).map((id) => api.wait(id)));
-    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
-    expect(requests.map((r) => r.length).sort((a, b) => b - a)).toEqual([20, 5]);
+    expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);
+    expect(requests.map((batch) => batch.length).sort((first, second) => second - first)).toEqual([20, 5]);
     expect(single.isDone()).toBe(false);
   });
 

@@ -93,9 +93,9 @@ describe('APIFRAME: every answer becomes a Job or an MjGateError', () => {
 
   it(`submissions (imagine, describe, shorten), ${RUNS} cases`, async () => {
     const submit = fc.constantFrom(
-      (c: ReturnType<typeof client>) => c.imagine({ prompt: 'a red fox in snow', ref: 'fuzz' }),
-      (c: ReturnType<typeof client>) => c.describe({ imageUrl: 'https://example.com/cat.png' }),
-      (c: ReturnType<typeof client>) => c.shorten({ prompt: 'a red fox in snow, very detailed' }),
+      (apiframe: ReturnType<typeof client>) => apiframe.imagine({ prompt: 'a red fox in snow', ref: 'fuzz' }),
+      (apiframe: ReturnType<typeof client>) => apiframe.describe({ imageUrl: 'https://example.com/cat.png' }),
+      (apiframe: ReturnType<typeof client>) => apiframe.shorten({ prompt: 'a red fox in snow, very detailed' }),
     );
     await fc.assert(
       fc.asyncProperty(hostileStatus, hostileBody(SUBMITTED, FIELDS), submit, async (status, body, call) => {

@@ -235,7 +235,7 @@ describe('task_type', () => {
       map({
         task_id: 'v',
         task_type: 'variation-strong',
-        image_urls: ['a', 'b', 'c', 'd'].map((n) => `https://x/${n}.png`),
+        image_urls: ['a', 'b', 'c', 'd'].map((name) => `https://x/${name}.png`),
       }).actions,
     ).toContain('upscale-2');
     expect(map({ task_id: 'u', task_type: 'upscale-4x', image_url: 'https://x/big.png' }).actions).toEqual([]);

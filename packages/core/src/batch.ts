@@ -38,7 +38,7 @@ export class Batcher {
     return new Promise<Job>((resolve, reject) => {
       const waiter: Waiter = { id: providerJobId, resolve, reject };
       const onAbort = () => {
-        this.#queue = this.#queue.filter((w) => w !== waiter);
+        this.#queue = this.#queue.filter((queued) => queued !== waiter);
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -60,11 +60,11 @@ export class Batcher {
     this.#timer = undefined;
     const waiters = this.#queue;
     this.#queue = [];
-    const ids = [...new Set(waiters.map((w) => w.id))];
+    const ids = [...new Set(waiters.map((waiter) => waiter.id))];
     const { maxBatch, minBatch = 1 } = this.#options;
     for (let i = 0; i < ids.length; i += maxBatch) {
       const chunk = ids.slice(i, i + maxBatch);
-      const pending = waiters.filter((w) => chunk.includes(w.id));
+      const pending = waiters.filter((waiter) => chunk.includes(waiter.id));
       void this.#run(chunk, minBatch, pending);
     }
   }
@@ -76,12 +76,12 @@ export class Batcher {
           ? await Promise.all(chunk.map((id) => this.#options.fetchOne(id)))
           : await this.#options.fetchMany(chunk);
       const byId = new Map(jobs.map((job) => [job.providerJobId, job]));
-      for (const w of waiters) {
-        const job = byId.get(w.id);
-        if (job) w.resolve(job);
+      for (const waiter of waiters) {
+        const job = byId.get(waiter.id);
+        if (job) waiter.resolve(job);
         else
-          w.reject(
-            new NotFoundError(`${this.#options.provider} does not know job ${w.id}.`, {
+          waiter.reject(
+            new NotFoundError(`${this.#options.provider} does not know job ${waiter.id}.`, {
               provider: this.#options.provider,
             }),
           );
@@ -91,16 +91,16 @@ export class Batcher {
       // job is asked for on its own, so one vendor record cannot fail every wait sharing its batch.
       if (chunk.length > 1 && MjGateError.isInstance(error) && error.code === 'bad_response') {
         await Promise.all(
-          waiters.map((w) =>
-            this.#options.fetchOne(w.id).then(
-              (job) => w.resolve(job),
-              (single: unknown) => w.reject(single),
+          waiters.map((waiter) =>
+            this.#options.fetchOne(waiter.id).then(
+              (job) => waiter.resolve(job),
+              (single: unknown) => waiter.reject(single),
             ),
           ),
         );
         return;
       }
-      for (const w of waiters) w.reject(error);
+      for (const waiter of waiters) waiter.reject(error);
     }
   }
 }

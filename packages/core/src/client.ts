@@ -97,9 +97,17 @@ export interface ProviderDefinition {
    */
   findSubmission?(submission: Submission, options: CallOptions): Promise<Job | undefined>;
   /**
+   * Values the adapter needs back from a callback that the vendor's body does not repeat (AceData:
+   * whether an imagine with image URLs in front is the blend its task list will call it). Core signs
+   * them into the callback URL with the rest of the context and hands them back to `parseWebhook` as
+   * `context.vendorValues`, so an adapter never edits a URL after core signed it. `context` is what
+   * core is about to sign; `input` the validated input of the submission. Names are lower-case words.
+   */
+  webhookValues?(context: WebhookContext, input: unknown): Record<string, string> | undefined;
+  /**
    * Normalises a callback to a `Job`. For `'url'` signing it is already verified. `context` is what the
-   * submission put in the callback URL (operation, action, parent, ref); core fills the job's missing
-   * `action`, `parentId` and `ref` from it afterwards.
+   * submission put in the callback URL (operation, action, parent, ref, and the adapter's own
+   * `vendorValues`); core fills the job's missing `action`, `parentId` and `ref` from it afterwards.
    */
   parseWebhook?(request: WebhookRequest, context: WebhookContext): Promise<Job>;
 }
@@ -151,23 +159,27 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
   }
 
   /**
-   * Puts the submission's context in the callback URL (so the callback maps to the same job as
-   * polling) and, where the vendor signs nothing, signs it with `webhookSecret`.
+   * Builds the callback URL from what the submission knew — its context, the caller's `ref` and the
+   * adapter's {@link ProviderDefinition.webhookValues} — so the callback maps to the same job as
+   * polling, and signs all of it with `webhookSecret`. The one writer of the URL: the adapter sends
+   * it as it is.
    */
   async function withWebhook<T extends { webhookUrl?: string; ref?: string }>(
     input: T,
-    context: Omit<WebhookContext, 'ref'>,
+    context: Omit<WebhookContext, 'ref' | 'vendorValues'>,
     submit: (input: T) => Promise<Job>,
   ): Promise<Job> {
     if (!input.webhookUrl) return submit(input);
     if (!capabilities.webhooks) return unsupported('webhooks');
+    const known: WebhookContext = { ...context, ref: input.ref };
+    const vendorValues = def.webhookValues?.(known, input);
     // Every vendor's URL is signed, APIFRAME's too (its own header secret is checked on top): the
     // signature is what binds a callback to one submission, its context and its expiry.
     const webhookUrl = await signWebhookUrl(
       input.webhookUrl,
       provider,
       def.webhookSecret,
-      { ...context, ref: input.ref },
+      vendorValues && Object.keys(vendorValues).length > 0 ? { ...known, vendorValues } : known,
       { ttlMs: def.webhookTtlMs },
     );
     const job = await submit({ ...input, webhookUrl });
@@ -177,8 +189,8 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
   }
 
   async function resolveJob(job: Job | string, options: CallOptions): Promise<Job> {
-    const r = ref(job);
-    return r.job ?? def.get(r.providerJobId, options);
+    const named = ref(job);
+    return named.job ?? def.get(named.providerJobId, options);
   }
 
   const client: MidjourneyClient = {
@@ -270,7 +282,7 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     },
 
     async getMany(jobs, options = {}) {
-      const ids = jobs.map((j) => ref(j).providerJobId);
+      const ids = jobs.map((job) => ref(job).providerJobId);
       const unique = [...new Set(ids)];
       const chunks: string[][] = [];
       const { max = 1, min = 1 } = def.getMany && def.batch ? def.batch : {};
@@ -324,10 +336,12 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     },
 
     watch(job, options = {}) {
-      const r = ref(job);
+      const named = ref(job);
       const check = (signal: AbortSignal) =>
-        batcher ? batcher.get(r.providerJobId, signal) : def.get(r.providerJobId, { signal, headers: options.headers });
-      return watchJob(check, r.job, options, poll);
+        batcher
+          ? batcher.get(named.providerJobId, signal)
+          : def.get(named.providerJobId, { signal, headers: options.headers });
+      return watchJob(check, named.job, options, poll);
     },
 
     async wait(job, options = {}) {

@@ -44,6 +44,29 @@ export interface ErrorSummary {
   code?: string;
 }
 
+/** What {@link MjGateError.rebuilt} may change. */
+export type ErrorChanges = Partial<MjGateErrorOptions> & { message?: string };
+
+/** Everything `error` was built with, as constructor options. */
+function optionsOf(error: MjGateError): MjGateErrorOptions {
+  const out: MjGateErrorOptions = {
+    provider: error.provider,
+    status: error.status,
+    requestId: error.requestId,
+    cause: error.cause,
+    retryable: error.retryable,
+    mayHaveCreatedJob: error.mayHaveCreatedJob,
+  };
+  if (error.submission !== undefined) out.submission = error.submission;
+  if (error.retryAfterMs !== undefined) out.retryAfterMs = error.retryAfterMs;
+  return out;
+}
+
+function withoutMessage(changes: ErrorChanges): Omit<ErrorChanges, 'message'> {
+  const { message: _message, ...rest } = changes;
+  return rest;
+}
+
 /** Options every mjgate error takes. */
 export interface MjGateErrorOptions {
   provider?: ProviderName;
@@ -64,6 +87,8 @@ export interface MjGateErrorOptions {
   mayHaveCreatedJob?: boolean;
   /** With `mayHaveCreatedJob`: what was sent, to find the job again. */
   submission?: Submission;
+  /** How long the vendor asked to wait before trying again (`Retry-After`), in ms. */
+  retryAfterMs?: number;
 }
 
 // A registry-wide symbol, so two copies of this package (say one bundled in an app, one in a
@@ -133,6 +158,8 @@ export class MjGateError extends Error {
   readonly mayHaveCreatedJob: boolean;
   /** Set when {@link mayHaveCreatedJob} is: what was sent, to look the job up before submitting again. */
   readonly submission?: Submission;
+  /** How long the vendor asked to wait before trying again (`Retry-After` on a 429 or 503), in ms. */
+  readonly retryAfterMs?: number;
   /** A plain {@link ErrorSummary}, or the `MjGateError` this one wraps. */
   override readonly cause?: ErrorSummary | MjGateError;
 
@@ -146,6 +173,7 @@ export class MjGateError extends Error {
     this.retryable = options.retryable ?? false;
     this.mayHaveCreatedJob = options.mayHaveCreatedJob ?? false;
     if (options.submission !== undefined) this.submission = options.submission;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     const cause = summarizeError(options.cause);
     if (cause !== undefined) this.cause = cause;
   }
@@ -159,14 +187,25 @@ export class MjGateError extends Error {
     for (const key of ['provider', 'status', 'requestId', 'retryable', 'mayHaveCreatedJob', 'submission'] as const) {
       if (this[key] !== undefined) out[key] = this[key];
     }
-    const retryAfterMs = (this as { retryAfterMs?: unknown }).retryAfterMs;
-    if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
+    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
     const job = (this as { job?: unknown }).job;
     if (job !== undefined) out.job = job;
     if (this.cause !== undefined) {
       out.cause = MjGateError.isInstance(this.cause) ? this.cause.toJSON() : { ...this.cause };
     }
     return maskSecrets(out, secretsOf(this));
+  }
+
+  /**
+   * A new error of the same class with `changes` applied — complete at construction, so no field
+   * of an error anyone already holds is ever changed afterwards. The secrets this error was told of
+   * carry over.
+   */
+  rebuilt(changes: ErrorChanges): this {
+    const Class = this.constructor as new (message: string, options: MjGateErrorOptions) => this;
+    const copy = new Class(changes.message ?? this.message, { ...optionsOf(this), ...withoutMessage(changes) });
+    knownSecrets.set(copy, secretsOf(this));
+    return copy;
   }
 
   /** Node's `util.inspect` (and so `console.log(err)`): the stack and {@link toJSON}'s fields, masked. */
@@ -227,13 +266,7 @@ export class UnsupportedError extends errorClass('unsupported', false) {}
 export class WebhookVerificationError extends errorClass('webhook_verification', false) {}
 
 /** 429 or a concurrency limit. `retryAfterMs` is set when the vendor said how long to wait. */
-export class RateLimitError extends errorClass('rate_limited', true) {
-  readonly retryAfterMs?: number;
-  constructor(message: string, options: MjGateErrorOptions & { retryAfterMs?: number } = {}) {
-    super(message, options);
-    this.retryAfterMs = options.retryAfterMs;
-  }
-}
+export class RateLimitError extends errorClass('rate_limited', true) {}
 
 /** The job ended `failed` or `cancelled`. `job` is its last state, with `job.error` when known. */
 export class JobFailedError extends MjGateError {
@@ -245,6 +278,13 @@ export class JobFailedError extends MjGateError {
     super('job_failed', `Job ${job.id} ended ${job.status}${why}.`, { provider: job.provider, ...options });
     this.job = job;
   }
+
+  /** Its message is the job's: `changes.message` does not apply. */
+  override rebuilt(changes: ErrorChanges): this {
+    const copy = new JobFailedError(this.job, { ...optionsOf(this), ...withoutMessage(changes) }) as this;
+    knownSecrets.set(copy, secretsOf(this));
+    return copy;
+  }
 }
 
 /**
@@ -255,6 +295,7 @@ export class JobTimeoutError extends MjGateError {
   static override readonly errorCode: ErrorCode = 'job_timeout';
   declare readonly code: 'job_timeout';
   readonly job: Job;
+  readonly timeoutMs: number;
   constructor(job: Job, timeoutMs: number, options: MjGateErrorOptions = {}) {
     super(
       'job_timeout',
@@ -262,6 +303,17 @@ export class JobTimeoutError extends MjGateError {
       { provider: job.provider, retryable: true, ...options },
     );
     this.job = job;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Its message is the job's and the deadline's: `changes.message` does not apply. */
+  override rebuilt(changes: ErrorChanges): this {
+    const copy = new JobTimeoutError(this.job, this.timeoutMs, {
+      ...optionsOf(this),
+      ...withoutMessage(changes),
+    }) as this;
+    knownSecrets.set(copy, secretsOf(this));
+    return copy;
   }
 }
 
@@ -297,27 +349,34 @@ export function maskSecrets<T>(value: T, secrets: readonly (string | undefined)[
 }
 
 /**
- * Tells `error` (and the errors along its `cause`) which secrets its `toJSON` and inspect output must
- * mask, and masks them in its message now. Returns the same error.
+ * `error` as it may be shown: its message and every message along its `cause` masked, and the
+ * secrets remembered so that its `toJSON` and inspect output mask them too. An error that needed
+ * masking is rebuilt ({@link MjGateError.rebuilt}), never changed in place.
  */
 export function guardSecrets<E extends MjGateError>(error: E, secrets: readonly (string | undefined)[]): E {
   const usable = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   if (usable.length === 0) return error;
-  let e: MjGateError | undefined = error;
-  for (let depth = 0; e && depth < 8; depth++) {
-    const known = knownSecrets.get(e) ?? [];
-    knownSecrets.set(e, [...new Set([...known, ...usable])]);
-    const clean = redact(e.message, usable);
-    if (clean !== e.message) e.message = clean;
-    // The stack was written with the message as it was at construction.
-    if (e.stack) e.stack = redact(e.stack, usable);
-    const cause: unknown = e.cause;
-    if (cause && typeof cause === 'object' && !MjGateError.isInstance(cause)) {
-      (cause as ErrorSummary).message = redact((cause as ErrorSummary).message ?? '', usable);
-    }
-    e = MjGateError.isInstance(cause) ? cause : undefined;
+  return guardChain(error, usable, 0);
+}
+
+function guardChain<E extends MjGateError>(error: E, secrets: readonly string[], depth: number): E {
+  const cause: unknown = error.cause;
+  let cleanCause: unknown = cause;
+  if (MjGateError.isInstance(cause) && depth < 8) cleanCause = guardChain(cause, secrets, depth + 1);
+  else if (cause && typeof cause === 'object' && !MjGateError.isInstance(cause)) {
+    const summary = cause as ErrorSummary;
+    const message = redact(summary.message ?? '', secrets);
+    if (message !== summary.message) cleanCause = { ...summary, message };
   }
-  return error;
+  const message = redact(error.message, secrets);
+  const known = [...new Set([...secretsOf(error), ...secrets])];
+  if (message === error.message && cleanCause === cause) {
+    knownSecrets.set(error, known);
+    return error;
+  }
+  const copy = error.rebuilt({ message, cause: cleanCause });
+  knownSecrets.set(copy, known);
+  return copy;
 }
 
 function secretsOf(error: object): readonly string[] {

@@ -100,7 +100,7 @@ export class OutputGuard {
       const full: Submission = { provider: this.#provider, ...submission };
       if (seen?.sentAt) full.sentAt = seen.sentAt;
       if (seen?.providerJobId) full.providerJobId = seen.providerJobId;
-      Object.defineProperty(typed, 'submission', { value: full, enumerable: true, configurable: true });
+      typed = typed.rebuilt({ submission: full });
     }
     return guardSecrets(typed, this.#secrets);
   }

@@ -2,24 +2,30 @@ import ky from 'ky';
 import pRetry, { AbortError } from 'p-retry';
 import * as v from 'valibot';
 import {
-  AuthenticationError,
-  ContentPolicyError,
   guardSecrets,
-  InsufficientCreditsError,
   InvalidRequestError,
   MjGateError,
   type MjGateErrorOptions,
-  NotFoundError,
-  networkCode,
   ProviderError,
-  RateLimitError,
   ResponseValidationError,
   redact,
   type Submission,
-  summarizeError,
   TimeoutError,
 } from './errors.js';
+import {
+  AMBIGUOUS,
+  defaultRefused,
+  describeCause,
+  type HttpFailure,
+  httpError,
+  isRedirect,
+  redirectOrigin,
+  refusedBeforeSending,
+} from './http-errors.js';
 import type { ProviderName } from './job.js';
+import { redactHeaders, shorten } from './request-log.js';
+import { ERROR_BODY_MAX_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readText, salvageField } from './response-body.js';
+import { type Backoff, parseRetryAfter, retryDelay } from './retry-timing.js';
 import { Pacer, sleep, timeoutSignal } from './sleep.js';
 import type { CallOptions, Logger } from './types.js';
 import { VERSION } from './version.js';
@@ -27,21 +33,9 @@ import { VERSION } from './version.js';
 /** `read` calls are safe to repeat; `submit` calls may create (and bill) a job. */
 export type CallKind = 'read' | 'submit';
 
-/** A non-2xx answer, handed to the adapter's error mapping. */
-export interface HttpFailure {
-  provider: ProviderName;
-  kind: CallKind;
-  method: RequestSpec<unknown>['method'];
-  /** The request path below the base URL, e.g. `/api/v1/message/fetch/123`. */
-  path: string;
-  status: number;
-  /** The body parsed as JSON, or its text when it is not JSON. */
-  body: unknown;
-  text: string;
-  headers: Headers;
-  requestId?: string;
-  retryAfterMs?: number;
-}
+export type { HttpFailure } from './http-errors.js';
+export { httpError, vendorMessage } from './http-errors.js';
+export { parseRetryAfter } from './retry-timing.js';
 
 export interface TransportConfig {
   provider: ProviderName;
@@ -66,7 +60,7 @@ export interface TransportConfig {
    */
   submitRefused?: (failure: HttpFailure) => boolean;
   /** Backoff of the retry loop (full jitter): delay = random(0, min(maxMs, baseMs·2^n)). */
-  backoff?: { baseMs?: number; maxMs?: number };
+  backoff?: Backoff;
   /** Minimum spacing between calls of each kind, in ms (vendor rate limits). */
   pace?: { submit?: number; read?: number };
 }
@@ -79,7 +73,7 @@ export interface RequestSpec<T> {
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON; or FormData as is. */
   body?: unknown;
-  kind: CallKind;
+  call: CallKind;
   /** Validates the JSON body of a 2xx answer. */
   schema: v.GenericSchema<unknown, T>;
   headers?: Record<string, string>;
@@ -96,137 +90,6 @@ export interface HttpResult<T> {
   headers: Headers;
   requestId?: string;
 }
-
-/** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, capped at 60 s. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return clampRetry(Number(ms));
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return clampRetry(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : clampRetry(date - now);
-}
-
-const MAX_RETRY_AFTER_MS = 60_000;
-function clampRetry(ms: number): number {
-  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
-}
-
-/**
- * Reads a vendor's message out of the common error body shapes. Any JSON is safe here: only own
- * string members are read (never `toString`, never a getter), lists are cut short, and the text is
- * bounded, so a hostile body can neither throw nor flood a message.
- */
-export function vendorMessage(body: unknown, fallback = ''): string {
-  if (typeof body === 'string') return tidy(body);
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const nested = own(body, 'error');
-    const message = own(body, 'message');
-    const candidates = [
-      own(nested, 'message'),
-      Array.isArray(message) ? joinTexts(message, (m) => m) : message,
-      joinTexts(own(body, 'errors'), (e) => (typeof e === 'string' ? e : (own(e, 'msg') ?? own(e, 'message')))),
-      nested,
-      own(body, 'detail'),
-    ];
-    for (const c of candidates) if (typeof c === 'string' && c.trim()) return tidy(c);
-  }
-  return fallback;
-}
-
-const MESSAGE_MAX = 500;
-
-/** Trailing periods go: our messages put their own punctuation after the vendor's words. */
-function tidy(text: string): string {
-  return text
-    .slice(0, MESSAGE_MAX)
-    .trim()
-    .replace(/[.\s]+$/, '');
-}
-
-/** An own property of a plain JSON object, or `undefined`: prototype members are not vendor words. */
-function own(value: unknown, key: string): unknown {
-  if (!value || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
-  return (value as Record<string, unknown>)[key];
-}
-
-function joinTexts(list: unknown, text: (item: unknown) => unknown): string | undefined {
-  if (!Array.isArray(list)) return undefined;
-  const texts = list
-    .slice(0, 10)
-    .map(text)
-    .filter((t): t is string => typeof t === 'string' && t.trim() !== '');
-  return texts.length ? texts.join('; ') : undefined;
-}
-
-/** The generic status → error mapping adapters fall back on after their vendor's special cases. */
-export function httpError(failure: HttpFailure, message = vendorMessage(failure.body)): MjGateError {
-  const { provider, status, requestId, retryAfterMs } = failure;
-  const said = message ? `: ${message}` : '';
-  const opts = { provider, status, requestId };
-  switch (true) {
-    case status === 401:
-      return new AuthenticationError(
-        `${provider} rejected the API key (401)${said}. Check the key you configured.`,
-        opts,
-      );
-    case status === 402:
-      return new InsufficientCreditsError(`${provider} says the account is out of credits (402)${said}.`, opts);
-    case status === 403:
-      return new AuthenticationError(`${provider} refused access (403)${said}.`, opts);
-    case status === 404:
-      return new NotFoundError(`${provider} does not know this resource (404)${said}.`, opts);
-    case status === 429:
-      return new RateLimitError(`${provider} rate-limited the request (429)${said}. Slow down or retry later.`, {
-        ...opts,
-        retryAfterMs,
-      });
-    case status === 408:
-      return new TimeoutError(`${provider} timed out the request (408)${said}.`, opts);
-    case status === 451:
-      return new ContentPolicyError(`${provider} refused the content (451)${said}.`, opts);
-    case status >= 400 && status < 500:
-      return new InvalidRequestError(`${provider} refused the request (${status})${said}.`, opts);
-    default:
-      return new ProviderError(`${provider} failed (${status})${said}. The vendor may be down; retry later.`, opts);
-  }
-}
-
-/**
- * Network failures before a connection existed, so nothing was sent: safe to retry a submission,
- * and to re-route it. `UND_ERR_CONNECT_TIMEOUT` is undici giving up on the TCP/TLS handshake;
- * `ERR_INVALID_URL` is a URL fetch could not even parse.
- */
-const REFUSED_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_INVALID_URL',
-]);
-
-/**
- * What `fetch` says when it refuses a request before opening any connection, with no errno to go
- * by: undici's "bad port" (ports it blocks, such as 6000), an unparsable URL, a scheme it does not
- * speak. Nothing was sent.
- */
-const REFUSED_BEFORE_SENDING = /^(bad port|invalid url|failed to parse url|unknown scheme|url scheme must be)/i;
-
-function refusedBeforeSending(error: unknown): boolean {
-  const code = networkCode(error);
-  if (code !== undefined) return REFUSED_CODES.has(code);
-  const summary = summarizeError(error);
-  return summary !== undefined && !MjGateError.isInstance(summary) && REFUSED_BEFORE_SENDING.test(summary.message);
-}
-
-/** Largest answer body read, in bytes: vendor answers are a few KB; a bigger one is not a vendor's. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-const AMBIGUOUS =
-  'The request was sent, so the vendor may have created the job (and may bill it): look it up before submitting again.';
 
 /**
  * The HTTP layer every adapter shares: ky for the request (its own retry off), p-retry as the one
@@ -284,12 +147,12 @@ export class HttpTransport {
     spec: RequestSpec<unknown>,
     what: string,
     attempt: Attempt,
-    opts: { status: number; requestId?: string; cause?: unknown; text: string },
+    errorOptions: { status: number; requestId?: string; cause?: unknown; text: string },
   ): MjGateError {
-    const { text, ...rest } = opts;
+    const { text, ...rest } = errorOptions;
     const providerJobId = spec.jobIdField ? salvageField(text, spec.jobIdField) : undefined;
     const named = providerJobId ? ` It named job ${providerJobId}.` : '';
-    const submit = spec.kind === 'submit';
+    const submit = spec.call === 'submit';
     // `what` quotes the vendor's body, which may echo a credential back: #failed redacts it.
     return this.#failed(
       ResponseValidationError,
@@ -311,7 +174,7 @@ export class HttpTransport {
       return await readText(response, attempt.signal, partial);
     } catch (cause) {
       if (attempt.signal.aborted) throw cause;
-      const submit = spec.kind === 'submit';
+      const submit = spec.call === 'submit';
       const providerJobId = spec.jobIdField ? salvageField(partial.text, spec.jobIdField) : undefined;
       const named = providerJobId ? ` It named job ${providerJobId}.` : '';
       throw this.#failed(
@@ -343,7 +206,7 @@ export class HttpTransport {
     } = {},
   ): E {
     const { providerJobId, refused = false, retryable, ...rest } = extra;
-    const ambiguous = spec.kind === 'submit' && !refused;
+    const ambiguous = spec.call === 'submit' && !refused;
     return new ErrorClass(this.#redact(message), {
       provider: this.provider,
       ...rest,
@@ -385,22 +248,20 @@ export class HttpTransport {
     options: CallOptions,
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
-    const cfg = this.#config;
+    const config = this.#config;
     const url = this.#url(spec);
-    const maxRetries = cfg.maxRetries ?? 2;
-    const { baseMs = 500, maxMs = 8_000 } = cfg.backoff ?? {};
+    const maxRetries = config.maxRetries ?? 2;
     const signal = options.signal;
     let retryAfter: number | undefined;
 
     const attempt = async (attemptNumber: number): Promise<R> => {
-      await this.#pacers[spec.kind]?.take(signal);
+      await this.#pacers[spec.call]?.take(signal);
       try {
         return await this.#attempt(spec, url, options, attemptNumber, onOk);
       } catch (error) {
         if (signal?.aborted) throw new AbortError(asError(signal.reason));
         if (!MjGateError.isInstance(error) || !error.retryable) throw new AbortError(asError(error));
-        retryAfter =
-          error instanceof RateLimitError ? error.retryAfterMs : (error as { retryAfterMs?: number }).retryAfterMs;
+        retryAfter = error.retryAfterMs;
         throw error;
       }
     };
@@ -415,9 +276,8 @@ export class HttpTransport {
         maxTimeout: 0,
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft <= 0) return;
-          const cap = Math.min(maxMs, baseMs * 2 ** (attemptNumber - 1));
-          const delay = retryAfter ?? Math.round(Math.random() * cap);
-          cfg.logger?.warn?.(
+          const delay = retryDelay(attemptNumber, config.backoff, retryAfter);
+          config.logger?.warn?.(
             `${this.provider}: ${spec.method} ${spec.path} failed (${error.message}); retry in ${delay} ms`,
             {
               attempt: attemptNumber,
@@ -441,19 +301,19 @@ export class HttpTransport {
     attemptNumber: number,
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
-    const cfg = this.#config;
+    const config = this.#config;
     const provider = this.provider;
-    const timeoutMs = options.timeoutMs ?? cfg.timeoutMs ?? 60_000;
+    const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? 60_000;
     const timeout = timeoutSignal(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     const attempt: Attempt = { signal, sentAt: new Date().toISOString() };
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': `mjgate/${VERSION}`,
-      ...cfg.headers,
+      ...config.headers,
       ...spec.headers,
       ...options.headers,
-      ...cfg.authHeaders,
+      ...config.authHeaders,
     };
     const isForm = typeof FormData !== 'undefined' && spec.body instanceof FormData;
     const started = Date.now();
@@ -465,7 +325,7 @@ export class HttpTransport {
         method: spec.method,
         headers,
         ...(spec.body === undefined ? {} : isForm ? { body: spec.body as FormData } : { json: spec.body }),
-        fetch: cfg.fetch,
+        fetch: config.fetch,
         retry: 0,
         timeout: false,
         throwHttpErrors: false,
@@ -484,7 +344,7 @@ export class HttpTransport {
         ProviderError,
         refused
           ? `Could not connect to ${provider} at ${this.baseUrl} (${detail}). Check baseUrl and the network; nothing was submitted.`
-          : `The connection to ${provider} failed during ${spec.method} ${spec.path} (${detail}).${spec.kind === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
+          : `The connection to ${provider} failed during ${spec.method} ${spec.path} (${detail}).${spec.call === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
         spec,
         attempt,
         { cause, refused },
@@ -521,7 +381,7 @@ export class HttpTransport {
     } catch {}
     const failure: HttpFailure = {
       provider,
-      kind: spec.kind,
+      call: spec.call,
       method: spec.method,
       path: spec.path,
       status: response.status,
@@ -531,20 +391,23 @@ export class HttpTransport {
       requestId: this.#requestId(response.headers),
       retryAfterMs: parseRetryAfter(response.headers),
     };
-    const error = (cfg.toError ?? httpError)(failure);
-    error.message = this.#redact(error.message);
+    // The adapter's mapping says which error and in what words; the loop's rules say whether it may
+    // be retried and whether the job may exist. The error is then built once with all of it.
+    const mapped = (config.toError ?? httpError)(failure);
     const transient = failure.status === 408 || failure.status === 429 || failure.status >= 500;
-    let retryable = error.retryable || transient;
-    if (spec.kind === 'submit') {
-      const refused = failure.status === 429 || (cfg.submitRefused ?? defaultRefused)(failure);
-      retryable = refused && (error.retryable || transient);
-      if (!refused && failure.status >= 500) {
-        Object.assign(error, { mayHaveCreatedJob: true, submission: this.#submission(attempt) });
-        error.message += ` ${AMBIGUOUS}`;
-      }
+    let retryable = mapped.retryable || transient;
+    let ambiguous = false;
+    if (spec.call === 'submit') {
+      const refused = failure.status === 429 || (config.submitRefused ?? defaultRefused)(failure);
+      retryable = refused && (mapped.retryable || transient);
+      ambiguous = !refused && failure.status >= 500;
     }
-    Object.assign(error, { retryable, retryAfterMs: failure.retryAfterMs });
-    throw error;
+    throw mapped.rebuilt({
+      message: this.#redact(ambiguous ? `${mapped.message} ${AMBIGUOUS}` : mapped.message),
+      retryable,
+      retryAfterMs: failure.retryAfterMs,
+      ...(ambiguous ? { mayHaveCreatedJob: true, submission: this.#submission(attempt) } : {}),
+    });
   }
 
   /**
@@ -558,7 +421,7 @@ export class HttpTransport {
     const processed = response.status === 303;
     return this.#failed(
       ProviderError,
-      `${this.provider} answered ${spec.method} ${spec.path} with a redirect (${status ?? 'opaque'})${where}; mjgate follows no redirect, so nothing was sent there. Check baseUrl${target ? ` (use ${target} if you trust it)` : ''}.${processed && spec.kind === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
+      `${this.provider} answered ${spec.method} ${spec.path} with a redirect (${status ?? 'opaque'})${where}; mjgate follows no redirect, so nothing was sent there. Check baseUrl${target ? ` (use ${target} if you trust it)` : ''}.${processed && spec.call === 'submit' ? ` ${AMBIGUOUS}` : ''}`,
       spec,
       attempt,
       // The same request would be redirected again: retrying cannot help.
@@ -567,7 +430,7 @@ export class HttpTransport {
   }
 
   #timedOut(spec: RequestSpec<unknown>, timeoutMs: number, cause: unknown, attempt: Attempt): TimeoutError {
-    const submit = spec.kind === 'submit';
+    const submit = spec.call === 'submit';
     return this.#failed(
       TimeoutError,
       `${this.provider} did not answer ${spec.method} ${spec.path} within ${timeoutMs} ms.${submit ? ` ${AMBIGUOUS}` : ' Retry later or raise timeoutMs.'}`,
@@ -598,94 +461,6 @@ export class HttpTransport {
   }
 }
 
-function defaultRefused(failure: HttpFailure): boolean {
-  return failure.status === 503;
-}
-
-const SENSITIVE_HEADERS = /^(authorization|x-api-key|api-key|x-webhook-secret|cookie)$/i;
-
-const LOG_STRING_MAX = 200;
-
-/** Long strings (base64 masks, uploads) cut short in log data: a log line is not a payload dump. */
-function shorten(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') {
-    return value.length > LOG_STRING_MAX ? `${value.slice(0, LOG_STRING_MAX)}… (${value.length} chars)` : value;
-  }
-  if (depth > 16 && value && typeof value === 'object') return '[…]';
-  if (Array.isArray(value)) return value.map((item) => shorten(item, depth + 1));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v, depth + 1)]));
-  }
-  return value;
-}
-
-function redactHeaders(data: Record<string, unknown>): Record<string, unknown> {
-  const headers = data.headers as Record<string, string> | undefined;
-  if (!headers) return data;
-  return {
-    ...data,
-    headers: Object.fromEntries(
-      Object.entries(headers).map(([k, val]) => [k, SENSITIVE_HEADERS.test(k) ? '[redacted]' : val]),
-    ),
-  };
-}
-
-/** One attempt's signal (the caller's and the per-call limit) and when its request went out. */
-interface Attempt {
-  signal: AbortSignal;
-  sentAt: string;
-}
-
-/** Deepest JSON accepted: vendor answers nest a few levels; `JSON.stringify` of thousands overflows. */
-const MAX_JSON_DEPTH = 64;
-
-/** Whether `value` nests arrays or objects deeper than `max`; iterative, so depth cannot overflow it. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
-  while (stack.length > 0) {
-    const { item, depth } = stack.pop()!;
-    if (!item || typeof item !== 'object') continue;
-    if (depth >= max) return true;
-    for (const entry of Object.values(item)) {
-      if (entry && typeof entry === 'object') stack.push({ item: entry, depth: depth + 1 });
-    }
-  }
-  return false;
-}
-
-/** Largest error (non-2xx) body read: enough for any vendor's message. */
-const ERROR_BODY_MAX_BYTES = 64 * 1024;
-
-/** A 3xx, or the opaque answer browsers give for `redirect: 'manual'`. */
-function isRedirect(response: Response): boolean {
-  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
-}
-
-/** The origin a redirect pointed to (never its path or query, which may hold tokens). */
-function redirectOrigin(location: string | null, base: string): string | undefined {
-  if (!location) return undefined;
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The value of `"field": "…"` (or a number) in a JSON text that may be cut short. */
-function salvageField(text: string, field: string): string | undefined {
-  const name = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`"${name}"\\s*:\\s*(?:"([A-Za-z0-9._:-]{1,200})"|(\\d{1,40})[,}\\s])`).exec(text);
-  return match?.[1] ?? match?.[2];
-}
-
-/** A network error as a short text: its code, or the message of its innermost error. */
-function describeCause(cause: unknown): string {
-  const summary = summarizeError(cause);
-  if (!summary) return 'unknown error';
-  if (MjGateError.isInstance(summary)) return summary.message;
-  return summary.code ?? (summary.message || summary.name);
-}
-
 /** `baseUrl` without trailing slashes, refused early unless it is an absolute http(s) URL. */
 function checkedBaseUrl(baseUrl: string, provider: ProviderName): string {
   let url: URL | undefined;
@@ -710,41 +485,8 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-/**
- * The body as text, read chunk by chunk so that `partial.text` holds what arrived if the stream
- * breaks, and so that a body past `maxBytes` is refused without being read to its end. Rejects when
- * `signal` aborts, even with a custom fetch that ignores it.
- */
-async function readText(
-  response: Response,
-  signal: AbortSignal,
-  partial: { text: string },
-  maxBytes = MAX_BODY_BYTES,
-): Promise<string> {
-  if (signal.aborted) throw signal.reason;
-  const body = response.body;
-  if (!body) return '';
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let bytes = 0;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
-  try {
-    while (true) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
-      if (done) break;
-      bytes += value.byteLength;
-      partial.text += decoder.decode(value, { stream: true });
-      if (bytes > maxBytes) throw new RangeError(`the body is larger than ${maxBytes} bytes`);
-    }
-    partial.text += decoder.decode();
-    return partial.text;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    reader.cancel().catch(() => {});
-  }
+/** One attempt's signal (the caller's and the per-call limit) and when its request went out. */
+interface Attempt {
+  signal: AbortSignal;
+  sentAt: string;
 }

@@ -14,6 +14,11 @@ export const WEBHOOK_PARAMS = {
   ref: 'mjgate_ref',
   /** When the signed URL stops verifying: Unix time in seconds, covered by the signature. */
   expires: 'mjgate_exp',
+  /**
+   * Prefix of the adapter's own values ({@link WebhookContext.vendorValues}): `mjgate_vendor_<name>`,
+   * covered by the signature like the rest of the context.
+   */
+  vendorValuePrefix: 'mjgate_vendor_',
 } as const;
 
 /**
@@ -47,14 +52,41 @@ export interface WebhookContext {
   /** The full neutral id of the job acted on. */
   parentId?: string;
   ref?: string;
+  /**
+   * What the adapter asked core to carry besides (`ProviderDefinition.webhookValues`): values the
+   * vendor's callback body does not repeat but the adapter needs to map it, such as AceData's "this
+   * imagine is a blend". Names are lower-case words (`[a-z][a-z0-9_]*`); signed with the rest.
+   */
+  vendorValues?: Readonly<Record<string, string>>;
 }
 
 const CONTEXT_KEYS = ['operation', 'action', 'parentId', 'ref'] as const;
 
+/** A vendor value's name: lower-case, so it reads the same in every URL and never clashes by case. */
+const VENDOR_VALUE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/**
+ * The vendor values in a callback URL's query, as sorted `[name, value]` pairs, every occurrence
+ * kept: a value added twice changes what is signed, so it cannot slip past the signature.
+ */
+function vendorEntries(params: URLSearchParams): Array<[string, string]> {
+  const prefix = WEBHOOK_PARAMS.vendorValuePrefix;
+  const entries: Array<[string, string]> = [];
+  for (const [key, value] of params) {
+    if (key.startsWith(prefix)) entries.push([key.slice(prefix.length), value]);
+  }
+  const order = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+  return entries.sort(([leftName, leftValue], [rightName, rightValue]) =>
+    leftName === rightName ? order(leftValue, rightValue) : order(leftName, rightName),
+  );
+}
+
 /**
  * What the signature covers: a version tag, the vendor, the nonce, the expiry and every context value
- * (absent and empty kept apart), as one JSON array, so no value can shift into its neighbour's place.
- * The version tag keeps signatures of the earlier, expiry-less format from verifying as this one.
+ * (absent and empty kept apart), then the vendor values as sorted name/value pairs, as one JSON array,
+ * so no value can shift into its neighbour's place. The version tag keeps signatures of the earlier,
+ * expiry-less format from verifying as this one; a URL without vendor values signs the same text as
+ * before they existed, so URLs handed out earlier still verify.
  */
 function signedText(provider: ProviderName, nonce: string, expires: string, params: URLSearchParams): string {
   return JSON.stringify([
@@ -63,6 +95,7 @@ function signedText(provider: ProviderName, nonce: string, expires: string, para
     nonce,
     expires,
     ...CONTEXT_KEYS.map((k) => params.get(WEBHOOK_PARAMS[k])),
+    ...vendorEntries(params).flat(),
   ]);
 }
 
@@ -132,6 +165,17 @@ export async function signWebhookUrl(
     if (value !== undefined) params.set(WEBHOOK_PARAMS[key], value);
     else params.delete(WEBHOOK_PARAMS[key]);
   }
+  // The context is mjgate's to write: vendor values already in the caller's URL are replaced.
+  for (const [name] of vendorEntries(params)) params.delete(`${WEBHOOK_PARAMS.vendorValuePrefix}${name}`);
+  for (const [name, value] of Object.entries(context.vendorValues ?? {})) {
+    if (!VENDOR_VALUE_NAME.test(name) || typeof value !== 'string') {
+      throw new InvalidRequestError(
+        `The ${provider} adapter asked to sign the webhook value ${JSON.stringify(name)}; names are lower-case words ([a-z][a-z0-9_]*) and values strings.`,
+        { provider },
+      );
+    }
+    params.set(`${WEBHOOK_PARAMS.vendorValuePrefix}${name}`, value);
+  }
   params.delete(WEBHOOK_PARAMS.nonce);
   params.delete(WEBHOOK_PARAMS.signature);
   params.delete(WEBHOOK_PARAMS.expires);
@@ -150,7 +194,10 @@ export function webhookProvider(url: string): ProviderName | undefined {
   return queryOf(url)?.get(WEBHOOK_PARAMS.provider) ?? undefined;
 }
 
-/** The {@link WebhookContext} mjgate put in a callback URL; unknown operations and actions are dropped. */
+/**
+ * The {@link WebhookContext} mjgate put in a callback URL; unknown operations and actions, and vendor
+ * value names that are not lower-case words, are dropped. Trust it only after {@link verifyWebhookUrl}.
+ */
 export function webhookContext(url: string): WebhookContext {
   const params = queryOf(url);
   if (!params) return {};
@@ -163,6 +210,14 @@ export function webhookContext(url: string): WebhookContext {
   if (parentId) context.parentId = parentId;
   const ref = params.get(WEBHOOK_PARAMS.ref);
   if (ref !== null) context.ref = ref;
+  const vendorValues: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (!key.startsWith(WEBHOOK_PARAMS.vendorValuePrefix)) continue;
+    const name = key.slice(WEBHOOK_PARAMS.vendorValuePrefix.length);
+    // The first occurrence, as `URLSearchParams.get` reads the other context values.
+    if (VENDOR_VALUE_NAME.test(name) && !Object.hasOwn(vendorValues, name)) vendorValues[name] = value;
+  }
+  if (Object.keys(vendorValues).length > 0) context.vendorValues = vendorValues;
   return context;
 }
 

@@ -1,16 +1,8 @@
 import nock from 'nock';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  Batcher,
-  createClient,
-  emptyJob,
-  HttpTransport,
-  type Job,
-  NotFoundError,
-  ProviderError,
-  ResponseValidationError,
-} from '../src/index.js';
+import { emptyJob, type Job, NotFoundError, ProviderError, ResponseValidationError } from '../src/index.js';
+import { Batcher, createClient, HttpTransport } from '../src/provider.js';
 
 const BASE = 'https://batch.test';
 
@@ -33,12 +25,12 @@ function provider() {
     batch: { max: 20, min: 2 },
     async get(id, o) {
       return toJob(
-        (await http.request({ method: 'POST', path: '/fetch', body: { id }, kind: 'read', schema: record }, o)).data,
+        (await http.request({ method: 'POST', path: '/fetch', body: { id }, call: 'read', schema: record }, o)).data,
       );
     },
     async getMany(ids, o) {
       const r = await http.request(
-        { method: 'POST', path: '/fetch-many', body: { ids }, kind: 'read', schema: v.array(record) },
+        { method: 'POST', path: '/fetch-many', body: { ids }, call: 'read', schema: v.array(record) },
         o,
       );
       return r.data.map(toJob);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ContentPolicyError,
-  createClient,
   emptyJob,
   InvalidRequestError,
   JobFailedError,
@@ -9,6 +8,7 @@ import {
   UnsupportedError,
   WebhookVerificationError,
 } from '../src/index.js';
+import { createClient } from '../src/provider.js';
 import { createMockProvider } from '../src/testing.js';
 
 describe('client built from a provider definition', () => {

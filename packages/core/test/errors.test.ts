@@ -3,15 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   emptyJob,
-  guardSecrets,
   JobFailedError,
   JobTimeoutError,
   MjGateError,
-  maskSecrets,
   ProviderError,
   RateLimitError,
   redact,
 } from '../src/index.js';
+import { guardSecrets, maskSecrets } from '../src/provider.js';
 
 describe('errors', () => {
   it('carry code, provider, status, requestId, cause and retryable', () => {
@@ -82,9 +81,13 @@ describe('errors', () => {
     const inner = new ProviderError('vendor said: key sk-live-KEY-1234 is bad');
     const job = emptyJob({ provider: 'acedata', providerJobId: 't', operation: 'imagine', status: 'failed' });
     job.raw = { echoed: 'sk-live-KEY-1234' };
-    const outer = new JobFailedError(job, { cause: inner });
-    guardSecrets(outer, ['sk-live-KEY-1234', undefined]);
-    expect(inner.message).toBe('vendor said: key [redacted] is bad');
+    const original = new JobFailedError(job, { cause: inner });
+    const outer = guardSecrets(original, ['sk-live-KEY-1234', undefined]);
+    // A new error, complete at construction: the one already thrown is never changed.
+    expect(inner.message).toBe('vendor said: key sk-live-KEY-1234 is bad');
+    expect((outer.cause as Error).message).toBe('vendor said: key [redacted] is bad');
+    expect(JobFailedError.isInstance(outer)).toBe(true);
+    expect(outer.job).toBe(job);
     const json = JSON.stringify(outer);
     expect(json).not.toContain('sk-live-KEY-1234');
     expect(JSON.parse(json)).toMatchObject({ code: 'job_failed', cause: { code: 'provider_unavailable' } });
@@ -118,5 +121,20 @@ describe('errors', () => {
     expect(Object.keys(masked.cyclic)).toContain('[redacted]');
     expect(masked.cyclic.self).toBe('[…]');
     expect(JSON.stringify(maskSecrets({ a: 'plain' }, []))).toBe('{"a":"plain"}');
+  });
+
+  it('rebuilt makes a new, complete error of the same class and leaves the original as it was', () => {
+    const original = new RateLimitError('slow down', { provider: 'acme', status: 429 });
+    const copy = original.rebuilt({ message: 'slow down, please', retryAfterMs: 2000, retryable: false });
+    expect(copy).toBeInstanceOf(RateLimitError);
+    expect(copy).toMatchObject({
+      message: 'slow down, please',
+      provider: 'acme',
+      status: 429,
+      retryAfterMs: 2000,
+      retryable: false,
+    });
+    expect(original).toMatchObject({ message: 'slow down', retryable: true });
+    expect(original.retryAfterMs).toBeUndefined();
   });
 });

@@ -2,14 +2,13 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   type Capabilities,
-  createClient,
   emptyJob,
   type Job,
   MjGateError,
-  type ProviderDefinition,
   ProviderError,
   ResponseValidationError,
 } from '../src/index.js';
+import { createClient, type ProviderDefinition } from '../src/provider.js';
 
 const KEY = 'sk-GUARD-CANARY-0001';
 const HOOK = 'wh-GUARD-CANARY-0002';

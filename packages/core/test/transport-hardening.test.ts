@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpTransport, InvalidRequestError, MjGateError, vendorMessage } from '../src/index.js';
+import { InvalidRequestError, MjGateError } from '../src/index.js';
+import { HttpTransport, vendorMessage } from '../src/provider.js';
 
 const KEY = 'sk-live-HARDEN-0987654321';
 const created = v.object({ messageId: v.string() });
@@ -59,7 +60,7 @@ describe('redirects are not followed', () => {
           method: 'POST',
           path: '/imagine',
           body: { webhook_secret: 'whsec-x' },
-          kind: 'submit',
+          call: 'submit',
           schema: created,
         }),
       );
@@ -77,7 +78,7 @@ describe('redirects are not followed', () => {
   it('a 303 on a submission may have created the job', async () => {
     handle = (_req, res) => res.writeHead(303, { location: '/vendor/result/1' }).end();
     const error = await caught(
-      transport().request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: created }),
+      transport().request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: created }),
     );
     expect(error.mayHaveCreatedJob).toBe(true);
     expect(error.submission).toMatchObject({ provider: 'acme' });
@@ -107,7 +108,7 @@ describe('a 2xx body that breaks off', () => {
         method: 'POST',
         path: '/imagine',
         body: {},
-        kind: 'submit',
+        call: 'submit',
         schema: created,
         jobIdField: 'messageId',
       }),
@@ -133,7 +134,7 @@ describe('a 2xx body that breaks off', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"messageId":"m1"}');
       }
     };
-    const result = await transport().request({ method: 'GET', path: '/fetch/m1', kind: 'read', schema: created });
+    const result = await transport().request({ method: 'GET', path: '/fetch/m1', call: 'read', schema: created });
     expect(result.data.messageId).toBe('m1');
     expect(calls).toBe(2);
   });
@@ -145,7 +146,7 @@ describe('a 2xx body that breaks off', () => {
         method: 'POST',
         path: '/imagine',
         body: {},
-        kind: 'submit',
+        call: 'submit',
         schema: v.object({ task_id: v.string() }),
         jobIdField: 'task_id',
       }),
@@ -171,7 +172,7 @@ describe('a 2xx body that breaks off', () => {
       pump();
     };
     const error = await caught(
-      transport({ maxRetries: 0 }).request({ method: 'GET', path: '/big', kind: 'read', schema: created }),
+      transport({ maxRetries: 0 }).request({ method: 'GET', path: '/big', call: 'read', schema: created }),
     );
     expect(error.message).toMatch(/larger than/);
     expect(written).toBeLessThan(64 * 1024 * 1024);
@@ -188,7 +189,7 @@ describe('failures before anything was sent', () => {
       maxRetries: 0,
     });
     const error = await caught(
-      t.request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: created }),
+      t.request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: created }),
     );
     expect(error.mayHaveCreatedJob).toBe(false);
     expect(error.message).toMatch(/nothing was submitted/);
@@ -211,7 +212,7 @@ describe('failures before anything was sent', () => {
         method: 'POST',
         path: '/imagine',
         body: {},
-        kind: 'submit',
+        call: 'submit',
         schema: created,
       }),
     );
@@ -260,7 +261,7 @@ describe('answers nested too deep to store', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(`{"messageId":"m1","extra":${deep}}`);
     };
     const error = await caught(
-      transport({ maxRetries: 0 }).request({ method: 'GET', path: '/fetch/m1', kind: 'read', schema: created }),
+      transport({ maxRetries: 0 }).request({ method: 'GET', path: '/fetch/m1', call: 'read', schema: created }),
     );
     expect(error.code).toBe('bad_response');
     expect(error.message).toMatch(/nested more than 64 levels/);
@@ -269,7 +270,7 @@ describe('answers nested too deep to store', () => {
   it('an ordinary vendor answer passes', async () => {
     handle = (_req, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"messageId":"m1","a":{"b":[{"c":[1]}]}}');
-    const result = await transport().request({ method: 'GET', path: '/fetch/m1', kind: 'read', schema: created });
+    const result = await transport().request({ method: 'GET', path: '/fetch/m1', call: 'read', schema: created });
     expect(result.data.messageId).toBe('m1');
   });
 });

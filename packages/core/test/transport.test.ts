@@ -2,17 +2,16 @@ import nock from 'nock';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  HttpTransport,
   InvalidRequestError,
   MjGateError,
   NotFoundError,
   ProviderError,
-  parseRetryAfter,
   RateLimitError,
   ResponseValidationError,
   TimeoutError,
   VERSION,
 } from '../src/index.js';
+import { HttpTransport, parseRetryAfter } from '../src/provider.js';
 
 const BASE = 'https://vendor.test/api';
 const KEY = 'sk-live-SECRET-1234567890';
@@ -58,7 +57,7 @@ describe('reads', () => {
   it('retries a 503 and returns the later success', async () => {
     const scope = nock(BASE).get('/status').reply(503, { message: 'down' }).get('/status').reply(200, { ok: true });
     const t = transport({ backoff: { baseMs: 1, maxMs: 1 } });
-    const result = await t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok });
+    const result = await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok });
     expect(result.data).toEqual({ ok: true });
     expect(scope.isDone()).toBe(true);
   });
@@ -68,7 +67,7 @@ describe('reads', () => {
     nock(BASE).get('/status').reply(429, {}, { 'Retry-After': '2' }).get('/status').reply(200, { ok: true });
     const t = transport();
     let settled = false;
-    const call = t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok }).finally(() => {
+    const call = t.request({ method: 'GET', path: '/status', call: 'read', schema: ok }).finally(() => {
       settled = true;
     });
     await vi.advanceTimersByTimeAsync(1_900);
@@ -80,7 +79,7 @@ describe('reads', () => {
   it('gives up after maxRetries with the mapped error', async () => {
     nock(BASE).get('/status').times(3).reply(500, { message: 'boom' });
     const t = transport({ maxRetries: 2, backoff: { baseMs: 1, maxMs: 1 } });
-    const err = await t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok }).catch((e) => e);
+    const err = await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok }).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.status).toBe(500);
     expect(err.message).toContain('boom');
@@ -90,7 +89,7 @@ describe('reads', () => {
   it('does not retry a 404', async () => {
     nock(BASE).get('/jobs/x').reply(404, { message: 'no such job' });
     const err = await transport()
-      .request({ method: 'GET', path: '/jobs/x', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/jobs/x', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err.message).toContain('no such job');
@@ -101,7 +100,7 @@ describe('reads', () => {
     nock(BASE).get('/status').reply(503, {}, { 'Retry-After': '30' });
     const controller = new AbortController();
     const call = transport().request(
-      { method: 'GET', path: '/status', kind: 'read', schema: ok },
+      { method: 'GET', path: '/status', call: 'read', schema: ok },
       { signal: controller.signal },
     );
     const outcome = call.catch((e) => e);
@@ -119,7 +118,7 @@ describe('reads', () => {
     const fetch: typeof globalThis.fetch = (input, init) =>
       ++calls === 1 ? stalledFetch(input, init) : Promise.resolve(Response.json({ ok: true }));
     const t = transport({ timeoutMs: 100, backoff: { baseMs: 1, maxMs: 1 }, fetch });
-    const call = t.request({ method: 'GET', path: '/slow', kind: 'read', schema: ok });
+    const call = t.request({ method: 'GET', path: '/slow', call: 'read', schema: ok });
     await vi.advanceTimersByTimeAsync(200);
     await expect(call).resolves.toMatchObject({ data: { ok: true } });
     expect(calls).toBe(2);
@@ -129,7 +128,7 @@ describe('reads', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const t = transport({ maxRetries: 0, fetch: stalledFetch });
     const call = t
-      .request({ method: 'GET', path: '/slow', kind: 'read', schema: ok }, { timeoutMs: 250 })
+      .request({ method: 'GET', path: '/slow', call: 'read', schema: ok }, { timeoutMs: 250 })
       .catch((e) => e);
     await vi.advanceTimersByTimeAsync(249);
     let settled = false;
@@ -151,7 +150,7 @@ describe('reads', () => {
         headers: { 'content-type': 'application/json' },
       });
     const err = await transport({ maxRetries: 0, timeoutMs: 30, fetch })
-      .request({ method: 'GET', path: '/slow', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/slow', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
   });
@@ -167,7 +166,7 @@ describe('error bodies', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let settled = false;
     const call = transport({ maxRetries: 0, timeoutMs: 50, fetch })
-      .request({ method: 'GET', path: '/slow', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/slow', call: 'read', schema: ok })
       .catch((e) => e)
       .finally(() => {
         settled = true;
@@ -186,7 +185,7 @@ describe('submissions', () => {
   it('is not retried after a connection reset once the body was sent, and says the job may exist', async () => {
     const calls = { n: 0 };
     const err = await transport({ fetch: resetFetch(calls) })
-      .request({ method: 'POST', path: '/imagine', body: { prompt: 'x' }, kind: 'submit', schema: ok })
+      .request({ method: 'POST', path: '/imagine', body: { prompt: 'x' }, call: 'submit', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.mayHaveCreatedJob).toBe(true);
@@ -198,7 +197,7 @@ describe('submissions', () => {
   it('a read after the same reset is retried', async () => {
     const calls = { n: 0 };
     const err = await transport({ fetch: resetFetch(calls), maxRetries: 2, backoff: { baseMs: 1, maxMs: 1 } })
-      .request({ method: 'GET', path: '/status', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/status', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(calls.n).toBe(3);
@@ -206,14 +205,14 @@ describe('submissions', () => {
 
   it('is retried after a 429, which the vendor cannot have accepted', async () => {
     nock(BASE).post('/imagine').reply(429, {}, { 'retry-after-ms': '5' }).post('/imagine').reply(200, { ok: true });
-    const r = await transport().request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: ok });
+    const r = await transport().request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: ok });
     expect(r.data.ok).toBe(true);
   });
 
   it('is not retried after a 500: the job may exist', async () => {
     const scope = nock(BASE).post('/imagine').reply(500, { message: 'oops' });
     const err = await transport({ backoff: { baseMs: 1 } })
-      .request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: ok })
+      .request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.mayHaveCreatedJob).toBe(true);
@@ -226,12 +225,12 @@ describe('submissions', () => {
       method: 'POST',
       path: '/imagine',
       body: {},
-      kind: 'submit',
+      call: 'submit',
       schema: ok,
     });
     expect(r.data.ok).toBe(true);
     const refused = await transport({ maxRetries: 0, baseUrl: 'https://unreachable.test' })
-      .request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: ok })
+      .request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: ok })
       .catch((e) => e);
     // nock refuses the unmocked connection before anything is sent.
     expect(refused).toBeInstanceOf(ProviderError);
@@ -253,7 +252,7 @@ describe('submissions', () => {
       method: 'POST',
       path: '/imagine',
       body: {},
-      kind: 'submit',
+      call: 'submit',
       schema: ok,
     });
     expect(r.data.ok).toBe(true);
@@ -267,7 +266,7 @@ describe('submissions', () => {
       return stalledFetch(input, init);
     };
     const err = await transport({ timeoutMs: 30, fetch })
-      .request({ method: 'POST', path: '/imagine', body: {}, kind: 'submit', schema: ok })
+      .request({ method: 'POST', path: '/imagine', body: {}, call: 'submit', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.mayHaveCreatedJob).toBe(true);
@@ -279,7 +278,7 @@ describe('bodies', () => {
   it('a non-JSON 200 body is a ResponseValidationError', async () => {
     nock(BASE).get('/status').reply(200, '<html>gateway</html>');
     const err = await transport({ maxRetries: 0 })
-      .request({ method: 'GET', path: '/status', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/status', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseValidationError);
     expect(err.code).toBe('bad_response');
@@ -289,7 +288,7 @@ describe('bodies', () => {
   it('a body of the wrong shape names the path that failed', async () => {
     nock(BASE).get('/status').reply(200, { ok: 'yes' });
     const err = await transport({ maxRetries: 0 })
-      .request({ method: 'GET', path: '/status', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/status', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(ResponseValidationError);
     expect(err.message).toContain('`ok`');
@@ -307,14 +306,14 @@ describe('credentials and logs', () => {
       method: 'POST',
       path: '/imagine',
       body: { prompt: 'a fox' },
-      kind: 'submit',
+      call: 'submit',
       schema: ok,
     });
     await expect(
-      transport().request({ method: 'GET', path: 'https://evil.test/steal', kind: 'read', schema: ok }),
+      transport().request({ method: 'GET', path: 'https://evil.test/steal', call: 'read', schema: ok }),
     ).rejects.toBeInstanceOf(InvalidRequestError);
     await expect(
-      transport().request({ method: 'GET', path: '//evil.test/x', kind: 'read', schema: ok }),
+      transport().request({ method: 'GET', path: '//evil.test/x', call: 'read', schema: ok }),
     ).rejects.toThrow(/outside/);
   });
 
@@ -324,8 +323,8 @@ describe('credentials and logs', () => {
       .get('/me')
       .reply(200, { ok: `token ${KEY}` });
     const t = transport({ maxRetries: 0 });
-    const notJson = await t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok }).catch((e) => e);
-    const wrongShape = await t.request({ method: 'GET', path: '/me', kind: 'read', schema: ok }).catch((e) => e);
+    const notJson = await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok }).catch((e) => e);
+    const wrongShape = await t.request({ method: 'GET', path: '/me', call: 'read', schema: ok }).catch((e) => e);
     for (const err of [notJson, wrongShape]) {
       expect(err).toBeInstanceOf(ResponseValidationError);
       expect(err.message).not.toContain(KEY);
@@ -352,11 +351,11 @@ describe('credentials and logs', () => {
         method: 'POST',
         path: '/imagine',
         body: { prompt: 'p', webhook_secret: KEY },
-        kind: 'submit',
+        call: 'submit',
         schema: ok,
       })
       .catch((e) => e);
-    await t.request({ method: 'GET', path: '/status', kind: 'read', schema: ok });
+    await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok });
     expect(MjGateError.isInstance(err)).toBe(true);
     expect(err.code).toBe('authentication');
     expect(err.message).toContain('[redacted]');
@@ -381,7 +380,7 @@ describe('parseRetryAfter', () => {
   it('RateLimitError carries the wait', async () => {
     nock(BASE).get('/status').reply(429, { message: 'slow down' }, { 'retry-after': '7' });
     const err = await transport({ maxRetries: 0 })
-      .request({ method: 'GET', path: '/status', kind: 'read', schema: ok })
+      .request({ method: 'GET', path: '/status', call: 'read', schema: ok })
       .catch((e) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.retryAfterMs).toBe(7_000);
@@ -397,7 +396,7 @@ describe('log lines', () => {
       method: 'POST',
       path: '/inpaint',
       body: { mask },
-      kind: 'submit',
+      call: 'submit',
       schema: ok,
     });
     const logged = JSON.stringify(lines);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { httpUrl, httpUrls } from '../src/index.js';
+import { httpUrl } from '../src/index.js';
+import { httpUrls } from '../src/provider.js';
 
 describe('httpUrl', () => {
   it.each([

@@ -7,9 +7,8 @@ import {
   ProviderError,
   RateLimitError,
   TimeoutError,
-  waitFor,
-  watchJob,
 } from '../src/index.js';
+import { waitFor, watchJob } from '../src/provider.js';
 
 const job = (status: Job['status'], progress: number | null, extra: Partial<Job> = {}): Job =>
   emptyJob({ provider: 'acme', providerJobId: 'j1', operation: 'imagine', status, progress, ...extra });

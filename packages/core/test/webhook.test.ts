@@ -1,21 +1,23 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  createClient,
   DEFAULT_WEBHOOK_TTL_MS,
   emptyJob,
-  headerValue,
   type Job,
-  type ProviderDefinition,
   readLimitedBody,
+  WebhookVerificationError,
+  webhookRequestFromFetch,
+} from '../src/index.js';
+import {
+  createClient,
+  headerValue,
+  type ProviderDefinition,
   signWebhookUrl,
   timingSafeEqual,
   verifyWebhookUrl,
   WebhookJobRecord,
-  WebhookVerificationError,
   webhookContext,
   webhookProvider,
-  webhookRequestFromFetch,
-} from '../src/index.js';
+} from '../src/provider.js';
 
 const SECRET = 'whsec_test_0123456789';
 

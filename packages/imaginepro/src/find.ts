@@ -1,26 +1,27 @@
+import { type CallOptions, type Job, type Operation, type Submission, UnsupportedError } from '@mjgate/core';
 import {
-  type CallOptions,
-  type Job,
   nearestFirst,
-  type Operation,
   operationMatches,
   promptMatches,
   readIfKnown,
-  type Submission,
   submissionWindowStart,
-  UnsupportedError,
-} from '@mjgate/core';
-import type * as v from 'valibot';
-import { actionOfLabel, decodeJobId, encodeJobId, isJobKind, isoOf, type JobKind, PROVIDER } from './mapping.js';
-import type { historySchema } from './schemas.js';
+} from '@mjgate/core/provider';
+import {
+  actionOfLabel,
+  decodeJobId,
+  encodeJobId,
+  type IdKind,
+  isIdKind,
+  isoOf,
+  nonEmpty,
+  PROVIDER,
+} from './mapping.js';
+import type { HistoryItem } from './schemas.js';
 
 // Finding the job of a submission whose answer was lost, in ImaginePro's history (§3.7): the images
 // generated in the last 24 hours, newest first, each with its id, type, button, prompt and time.
 // The history carries no `ref`, but the message of each job does (§2.1, §3.2), so a candidate found
-// by time, kind and prompt is confirmed by one status read.
-
-/** One entry of `GET /api/v1/nova/images` (§3.7). */
-export type HistoryItem = v.InferOutput<typeof historySchema>['images'][number];
+// by time, operation and prompt is confirmed by one status read.
 
 /** Entries asked for per history page. */
 export const HISTORY_PAGE_SIZE = 100;
@@ -45,7 +46,7 @@ export interface HistorySource {
  *
  * - A `providerJobId` (salvaged from a cut answer) is read directly.
  * - Otherwise the history is read from the newest entry back to `sentAt` (less the clock-skew
- *   allowance). An entry is a candidate when its kind fits the operation (its `type` and `button`)
+ *   allowance). An entry is a candidate when what made it fits the operation (its `type` and `button`)
  *   and, for a submission without a ref, its prompt is the submitted one with at most image URLs
  *   before and `--flags` after (the adapter adds `--ar`, `--fast`, …). The candidates are read —
  *   matching prompts first, then nearest `sentAt` first — and the first whose `ref` is the
@@ -59,10 +60,10 @@ export async function findInHistory(
   source: HistorySource,
   options: CallOptions,
 ): Promise<Job | undefined> {
-  const kind: JobKind | undefined = isJobKind(submission.operation) ? submission.operation : undefined;
+  const idKind: IdKind | undefined = isIdKind(submission.operation) ? submission.operation : undefined;
   if (submission.providerJobId) {
-    const { kind: named, messageId } = decodeJobId(submission.providerJobId);
-    return readIfKnown(source, encodeJobId(named ?? kind, messageId), options);
+    const { idKind: named, messageId } = decodeJobId(submission.providerJobId);
+    return readIfKnown(source, encodeJobId(named ?? idKind, messageId), options);
   }
   if (submission.operation === 'describe' || submission.operation === 'video') {
     throw new UnsupportedError(
@@ -98,17 +99,18 @@ export async function findInHistory(
     const oldest = timeOf(items.at(-1)?.createdAt);
     if (items.length === 0 || (oldest !== undefined && oldest < since)) break;
   }
-  const nearest = nearestFirst(candidates, (c) => c.created, submission.sentAt);
-  const likeliest = [...nearest.filter((c) => c.promptMatched), ...nearest.filter((c) => !c.promptMatched)];
+  const nearest = nearestFirst(candidates, (candidate) => candidate.created, submission.sentAt);
+  const likeliest = [
+    ...nearest.filter((candidate) => candidate.promptMatched),
+    ...nearest.filter((candidate) => !candidate.promptMatched),
+  ];
   for (const { item } of likeliest.slice(0, MAX_CONFIRMATIONS)) {
-    const job = await readIfKnown(source, encodeJobId(kind, item.id), options);
+    const job = await readIfKnown(source, encodeJobId(idKind, item.id), options);
     // The message echoes the `ref` sent (§2.1), so it decides; a submission without one made a job without one.
     if (job && nonEmpty(job.ref) === ref) return job;
   }
   return undefined;
 }
-
-/** A status read, or `undefined` for an id ImaginePro does not know (yet: fresh ids lag, §3.2). */
 
 /**
  * The operation a history entry's `type` and `button` say made it; `undefined` when they do not say
@@ -126,8 +128,4 @@ function listedOperation(item: HistoryItem): Operation | undefined {
 function timeOf(value: string | null | undefined): number | undefined {
   const iso = isoOf(value);
   return iso === undefined ? undefined : Date.parse(iso);
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

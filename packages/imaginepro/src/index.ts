@@ -3,16 +3,14 @@
  * `MidjourneyClient` speaking the neutral job model, plus ImaginePro's extras (`promptCheck`,
  * `history`).
  */
-export {
-  createImaginePro,
-  type HistoryEntry,
-  IMAGINEPRO_API_KEY_ENV,
-  IMAGINEPRO_BASE_URL,
-  IMAGINEPRO_PACE,
-  type ImagineProAccount,
-  type ImagineProClient,
-  type ImagineProOptions,
-  type PromptCheckResult,
-} from './client.js';
+export { IMAGINEPRO_CAPABILITIES } from './capabilities.js';
+export { createImaginePro, IMAGINEPRO_API_KEY_ENV, IMAGINEPRO_BASE_URL, IMAGINEPRO_PACE } from './client.js';
 export { BUTTONS as IMAGINEPRO_BUTTONS, STATUS as IMAGINEPRO_STATUS } from './mapping.js';
 export type { AccountInfo as ImagineProAccountInfo, ImagineProMessage, ImagineProProviderOptions } from './schemas.js';
+export type {
+  HistoryEntry,
+  ImagineProAccount,
+  ImagineProClient,
+  ImagineProOptions,
+  PromptCheckResult,
+} from './types.js';

@@ -1,19 +1,18 @@
 import {
   type ActionId,
-  countUrls,
   emptyJob,
   GRID_ACTIONS,
-  httpUrl,
-  httpUrls,
-  InvalidRequestError,
   type Job,
   type JobImage,
   type JobStatus,
   type Operation,
   parseAction,
-  requireUsableResult,
 } from '@mjgate/core';
-import type { ImagineProMessage } from './schemas.js';
+import { countUrls, definedOnly, httpUrl, httpUrls, requireUsableResult, saysVendor } from '@mjgate/core/provider';
+import type { AccountInfo, CreatedResponse, HistoryItem, ImagineProMessage } from './schemas.js';
+import type { HistoryEntry, ImagineProAccount } from './types.js';
+
+// The response side of the adapter: what ImaginePro's answers mean (requests.ts is the request side).
 
 export const PROVIDER = 'imaginepro';
 
@@ -35,8 +34,6 @@ export const STATUS: Readonly<Record<string, JobStatus>> = {
 
 /** ImaginePro reports a cancelled job as `FAIL`; its error text is the only way to tell. */
 const CANCELLED = /\bcancel(?:l?ed|lation)?\b/i;
-/** Midjourney's and ImaginePro's moderation wording, in a 400 body or a `FAIL` error. */
-export const BANNED = /\bbanned\b|community standards|moderat|prohibited|content polic|nsfw|inappropriate/i;
 
 function statusOf(message: ImagineProMessage): JobStatus {
   const word = message.status.trim().toUpperCase();
@@ -87,8 +84,8 @@ export const BUTTONS: ReadonlyArray<{ action: ActionId; label: string; documente
 /** The button that stops a running job (§3.3); not a follow-up action, so not in {@link BUTTONS}. */
 export const CANCEL_BUTTON = 'Cancel Job';
 
-const byLabel: ReadonlyMap<string, ActionId> = new Map(BUTTONS.map((b) => [b.label, b.action]));
-const byAction: ReadonlyMap<ActionId, string> = new Map(BUTTONS.map((b) => [b.action, b.label]));
+const byLabel: ReadonlyMap<string, ActionId> = new Map(BUTTONS.map((button) => [button.label, button.action]));
+const byAction: ReadonlyMap<ActionId, string> = new Map(BUTTONS.map((button) => [button.action, button.label]));
 
 /** Reads one entry of a message's `buttons`; `undefined` for `Cancel Job` and labels nobody knows. */
 export function actionOfLabel(label: string): ActionId | undefined {
@@ -106,7 +103,9 @@ export function labelFor(parent: Job, action: ActionId): string {
 /** The `buttons` of the last payload seen for `job`, when it had them. */
 export function buttonsOf(job: Job): string[] | undefined {
   const raw = job.raw as { buttons?: unknown } | undefined;
-  return Array.isArray(raw?.buttons) ? raw.buttons.filter((b): b is string => typeof b === 'string') : undefined;
+  return Array.isArray(raw?.buttons)
+    ? raw.buttons.filter((label): label is string => typeof label === 'string')
+    : undefined;
 }
 
 /**
@@ -124,60 +123,39 @@ export const PROMPT_ACTIONS: ReadonlySet<ActionId> = new Set<ActionId>([
   'custom-zoom',
 ]);
 
-/**
- * The mask as ImaginePro wants it: bare standard base64 (the docs' example is a WebP, `UklGR…`),
- * no `data:` prefix; white marks the area to repaint, black what to keep. A URL cannot be sent:
- * the button endpoint takes the image itself. URL-safe base64 is rewritten to the standard
- * alphabet, padded, since nothing says ImaginePro decodes the other one.
- */
-export function maskBase64(mask: string): string {
-  const bare = mask.trim().replace(/^data:[^,;]*(;[^,;]*)*;base64,/i, '');
-  if (/^https?:\/\//i.test(bare)) {
-    throw new InvalidRequestError(
-      'ImaginePro takes the vary-region mask as base64 image data, not a URL: pass a data URL or a base64 PNG/WebP.',
-      { provider: PROVIDER },
-    );
-  }
-  const compact = bare.replace(/\s+/g, '');
-  const standard = compact.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) || standard.length % 4 === 1) {
-    throw new InvalidRequestError('The vary-region mask is not base64 image data (nor a data URL).', {
-      provider: PROVIDER,
-    });
-  }
-  return standard.padEnd(Math.ceil(standard.length / 4) * 4, '=');
-}
-
 // ───────────────────────────── job ids ─────────────────────────────
 
 /**
- * Operations whose message ImaginePro cannot tell apart by its payload (or, for video, that must be
- * polled at another endpoint) carry their kind in the id: `imaginepro:video.<messageId>`. Imagine,
- * blend and button jobs keep the bare `messageId`, because buttons name their parent by it
- * (`originatingMessageId`) and `parentId` must equal the parent's own id.
+ * The id kind: operations whose message ImaginePro cannot tell apart by its payload (or, for video,
+ * that must be polled at another endpoint, §3.15) carry it as a prefix of the id:
+ * `imaginepro:video.<messageId>`. Imagine, blend and button jobs have none and keep the bare
+ * `messageId`, because buttons name their parent by it (`originatingMessageId`, §3.2) and
+ * `parentId` must equal the parent's own id.
  */
-export type JobKind = 'video' | 'describe' | 'faceswap';
-const KINDS: ReadonlySet<string> = new Set<JobKind>(['video', 'describe', 'faceswap']);
+export type IdKind = 'video' | 'describe' | 'faceswap';
+const ID_KINDS: ReadonlySet<string> = new Set<IdKind>(['video', 'describe', 'faceswap']);
 
-export function isJobKind(value: unknown): value is JobKind {
-  return typeof value === 'string' && KINDS.has(value);
+/** Whether `value` (an operation, an id prefix) is an {@link IdKind}. */
+export function isIdKind(value: unknown): value is IdKind {
+  return typeof value === 'string' && ID_KINDS.has(value);
 }
 
-export function encodeJobId(kind: JobKind | undefined, messageId: string): string {
-  return kind ? `${kind}.${messageId}` : messageId;
+/** The `providerJobId` of `messageId`: prefixed with its id kind, when it has one. */
+export function encodeJobId(idKind: IdKind | undefined, messageId: string): string {
+  return idKind ? `${idKind}.${messageId}` : messageId;
 }
 
-/** Splits a `providerJobId` into the kind it carries and the vendor's `messageId`. */
-export function decodeJobId(providerJobId: string): { kind?: JobKind; messageId: string } {
+/** Splits a `providerJobId` into the id kind it carries and the vendor's `messageId`. */
+export function decodeJobId(providerJobId: string): { idKind?: IdKind; messageId: string } {
   const dot = providerJobId.indexOf('.');
   const head = providerJobId.slice(0, dot);
-  return dot > 0 && isJobKind(head)
-    ? { kind: head, messageId: providerJobId.slice(dot + 1) }
+  return dot > 0 && isIdKind(head)
+    ? { idKind: head, messageId: providerJobId.slice(dot + 1) }
     : { messageId: providerJobId };
 }
 
-/** The kind of a payload that arrived without one (a webhook to a URL mjgate did not tag). */
-export function inferKind(message: ImagineProMessage): JobKind | undefined {
+/** The id kind of a payload that arrived without one (a webhook to a URL mjgate did not tag). */
+export function inferIdKind(message: ImagineProMessage): IdKind | undefined {
   if (message.videoUrl || (message.results && message.results.length > 0)) return 'video';
   if (textsOf(message).length > 0) return 'describe';
   return undefined;
@@ -190,9 +168,9 @@ export function inferKind(message: ImagineProMessage): JobKind | undefined {
  * same payload always yields the same job.
  */
 export function toJob(message: ImagineProMessage, providerJobId: string): Job {
-  const { kind } = decodeJobId(providerJobId);
+  const { idKind } = decodeJobId(providerJobId);
   const parentMessageId = nonEmpty(message.originatingMessageId) ?? nonEmpty(message.originalMessageId);
-  const operation = operationOf(kind, message, parentMessageId);
+  const operation = operationOf(idKind, message, parentMessageId);
   const status = statusOf(message);
   const job = emptyJob({
     provider: PROVIDER,
@@ -202,8 +180,9 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
     progress: status === 'succeeded' ? 100 : progressOf(message.progress),
     raw: message,
   });
+  // A video's parent is a video job (§3.15: extend names one); any other parent is a bare message.
   if (parentMessageId)
-    job.parentId = `${PROVIDER}:${encodeJobId(kind === 'video' ? 'video' : undefined, parentMessageId)}`;
+    job.parentId = `${PROVIDER}:${encodeJobId(idKind === 'video' ? 'video' : undefined, parentMessageId)}`;
   const prompt = nonEmpty(message.prompt);
   if (prompt) job.prompt = prompt;
   const ref = nonEmpty(message.ref);
@@ -216,7 +195,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
   if (status === 'failed' || status === 'cancelled') {
     const text = nonEmpty(message.error);
     job.error = {
-      code: status === 'cancelled' ? 'cancelled' : text && BANNED.test(text) ? 'content_policy' : 'job_failed',
+      code: status === 'cancelled' ? 'cancelled' : saysVendor('moderation', text) ? 'content_policy' : 'job_failed',
       message: text ?? 'ImaginePro reported the job as FAIL without a reason.',
     };
   }
@@ -227,7 +206,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
     return requireUsableResult(
       job,
       countUrls(
-        message.results?.map((r) => r.url),
+        message.results?.map((result) => result.url),
         message.videoUrl,
         message.uri,
       ),
@@ -239,30 +218,30 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
   }
 
   const offered = message.buttons
-    ? [...new Set(message.buttons.map(actionOfLabel).filter((a): a is ActionId => a !== undefined))]
+    ? [...new Set(message.buttons.map(actionOfLabel).filter((action): action is ActionId => action !== undefined))]
     : undefined;
   const grid = isGrid(message, operation, offered ?? []);
   // Newer payloads (§3.2, the skill's example) may leave `buttons` out. A Midjourney grid always
-  // offers U1–U4, 🔄 and V1–V4, so those are derived from the kind (DESIGN: "for a vendor that
+  // offers U1–U4, 🔄 and V1–V4, so those are derived for a grid (DESIGN: "for a vendor that
   // sends none"); a single image's buttons depend on the version, so none are guessed for it.
   job.actions = offered ?? (grid ? [...GRID_ACTIONS] : []);
   Object.assign(job, imagesOf(message, grid));
   return requireUsableResult(job, countUrls(message.uri, message.originalUrl, message.images));
 }
 
-function operationOf(kind: JobKind | undefined, message: ImagineProMessage, parent: string | undefined): Operation {
-  if (kind) return kind;
+function operationOf(idKind: IdKind | undefined, message: ImagineProMessage, parent: string | undefined): Operation {
+  if (idKind) return idKind;
   if (parent) return 'action';
   if (textsOf(message).length > 0) return 'describe';
   // A blend's message has no prompt of its own but the image URLs (§3.5); an imagine needs text.
   const words = (message.prompt ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length >= 2 && words.every((w) => /^https?:\/\/\S+$/i.test(w))) return 'blend';
+  if (words.length >= 2 && words.every((word) => /^https?:\/\/\S+$/i.test(word))) return 'blend';
   return 'imagine';
 }
 
 /** Grid or single image: the buttons say so most reliably, then the number of images, then the operation. */
 function isGrid(message: ImagineProMessage, operation: Operation, actions: readonly ActionId[]): boolean {
-  if (actions.some((a) => /^(upscale|variation)-[1-4]$/.test(a) || a === 'reroll')) return true;
+  if (actions.some((action) => /^(upscale|variation)-[1-4]$/.test(action) || action === 'reroll')) return true;
   if (actions.length > 0) return false;
   const count = message.images?.length ?? 0;
   if (count > 1) return true;
@@ -279,7 +258,7 @@ function imagesOf(message: ImagineProMessage, grid: boolean): Pick<Job, 'gridUrl
     const url = main ?? listed[0];
     return { images: url ? [{ url }] : [] };
   }
-  const tiles: JobImage[] = listed.filter((u) => u !== main).map((url) => ({ url }));
+  const tiles: JobImage[] = listed.filter((url) => url !== main).map((url) => ({ url }));
   // When `uri` is itself one of `images` (as for Flux), there is no separate composite.
   if (main && listed.includes(main)) return { images: listed.map((url) => ({ url })) };
   return main ? { gridUrl: main, images: tiles } : { images: tiles };
@@ -287,8 +266,8 @@ function imagesOf(message: ImagineProMessage, grid: boolean): Pick<Job, 'gridUrl
 
 /** The videos, in `index` order (§3.15); only absolute http(s) URLs are kept. */
 function videoUrlsOf(message: ImagineProMessage): string[] {
-  const ordered = [...(message.results ?? [])].sort((a, b) => indexOf(a.index) - indexOf(b.index));
-  const results = httpUrls(ordered.map((r) => r.url));
+  const ordered = [...(message.results ?? [])].sort((first, second) => indexOf(first.index) - indexOf(second.index));
+  const results = httpUrls(ordered.map((result) => result.url));
   if (results.length > 0) return results;
   const single = httpUrl(message.videoUrl) ?? httpUrl(message.uri);
   return single ? [single] : [];
@@ -304,13 +283,13 @@ export function textsOf(message: ImagineProMessage): string[] {
   const source = message.content ?? message.prompts ?? message.descriptions;
   if (!source) return [];
   const list = typeof source === 'string' ? source.split(/\n\s*\n/) : source;
-  return list.map((t) => t.trim()).filter(Boolean);
+  return list.map((text) => text.trim()).filter(Boolean);
 }
 
 /** `progress` as a number (docs) or a string (apifox schema), e.g. `"45"` or `"45%"`. */
 export function progressOf(value: number | string | null | undefined): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseFloat(value) : Number.NaN;
-  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : null;
+  const percent = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(percent) ? Math.min(100, Math.max(0, percent)) : null;
 }
 
 /**
@@ -321,10 +300,72 @@ export function progressOf(value: number | string | null | undefined): number | 
 export function isoOf(value: string | null | undefined): string | undefined {
   const text = nonEmpty(value);
   if (!text) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  const time = Date.parse(text);
+  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }
 
-function nonEmpty(value: string | null | undefined): string | undefined {
+/** `value` when it has text, else `undefined` (ImaginePro sends `null` and `""` for absent fields). */
+export function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+// ───────────────────────────── other answers ─────────────────────────────
+
+/**
+ * The job a creating call just made (§2.2): queued, with what the submission knew (`fields`, only
+ * the defined ones, so a stored job has no `"ref": undefined` keys) and ImaginePro's `createdAt`.
+ */
+export function createdJob(
+  data: CreatedResponse,
+  messageId: string,
+  idKind: IdKind | undefined,
+  fields: Pick<Job, 'operation'> & Partial<Pick<Job, 'action' | 'parentId' | 'prompt' | 'ref'>>,
+): Job {
+  return emptyJob({
+    provider: PROVIDER,
+    providerJobId: encodeJobId(idKind, messageId),
+    status: 'queued',
+    ...definedOnly({ ...fields, createdAt: isoOf(data.createdAt) }),
+    operation: fields.operation,
+    raw: data,
+  });
+}
+
+/** `account-info` (§3.9): `credits` is the plan's credits plus the purchased extra ones. */
+export function toAccount(data: AccountInfo): ImagineProAccount {
+  const planCredits = data.credits ?? undefined;
+  const extraCredits = data.creditsExtra ?? undefined;
+  const credits =
+    planCredits === undefined && extraCredits === undefined ? undefined : (planCredits ?? 0) + (extraCredits ?? 0);
+  return {
+    provider: PROVIDER,
+    ...definedOnly({
+      credits,
+      planCredits,
+      extraCredits,
+      creditsQuota: typeof data.creditsQuota === 'number' ? data.creditsQuota : undefined,
+      plan: data.type || undefined,
+      email: data.email || undefined,
+      expiresAt: isoOf(data.expiredAt),
+    }),
+    raw: data,
+  };
+}
+
+/** One history entry (§3.7), with a job id `get` and `act` accept and its button as an action. */
+export function toHistoryEntry(item: HistoryItem): HistoryEntry {
+  const button = item.button || undefined;
+  return {
+    id: `${PROVIDER}:${item.id}`,
+    providerJobId: item.id,
+    ...definedOnly({
+      type: item.type || undefined,
+      button,
+      action: button ? actionOfLabel(button) : undefined,
+      prompt: item.prompt || undefined,
+      url: item.uri || undefined,
+      createdAt: isoOf(item.createdAt),
+    }),
+    raw: item,
+  };
 }

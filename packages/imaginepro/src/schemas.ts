@@ -98,6 +98,9 @@ const historyItemSchema = v.looseObject({
   createdAt: optionalText,
 });
 
+/** One entry of the history, as validated. */
+export type HistoryItem = v.InferOutput<typeof historyItemSchema>;
+
 /** `GET /api/v1/nova/images?page=&size=` (§3.7). */
 export const historySchema = v.looseObject({ images: v.array(historyItemSchema) });
 

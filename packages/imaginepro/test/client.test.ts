@@ -174,9 +174,12 @@ describe('imagine', () => {
     expectCall('post', '/api/v1/nova/imagine', { success: true });
     const error = await client()
       .imagine({ prompt: 'fox' })
-      .catch((e) => e);
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as ResponseValidationError,
+      );
     expect(error).toBeInstanceOf(ResponseValidationError);
-    expect(error.mayHaveCreatedJob).toBe(true);
+    expect(error?.mayHaveCreatedJob).toBe(true);
   });
 });
 
@@ -444,13 +447,13 @@ describe('act: POST /api/v1/nova/button', () => {
   it('the sugar methods map to the same buttons', async () => {
     const mj = client();
     const parent = parentWithEveryButton();
-    const u = expectCall('post', '/api/v1/nova/button', created);
+    const upscale = expectCall('post', '/api/v1/nova/button', created);
     await mj.upscale(parent, 4);
-    const v = expectCall('post', '/api/v1/nova/button', created);
+    const variation = expectCall('post', '/api/v1/nova/button', created);
     await mj.variation(parent, 1);
-    const r = expectCall('post', '/api/v1/nova/button', created);
+    const reroll = expectCall('post', '/api/v1/nova/button', created);
     await mj.reroll(parent);
-    expect([u.body, v.body, r.body]).toEqual([
+    expect([upscale.body, variation.body, reroll.body]).toEqual([
       '{"messageId":"m-1","button":"U4"}',
       '{"messageId":"m-1","button":"V1"}',
       '{"messageId":"m-1","button":"🔄"}',
@@ -648,7 +651,7 @@ describe('the client paces itself', () => {
       return req.method === 'POST' ? Response.json(created) : Response.json({ ...processing, messageId: MID });
     };
     const mj = createImaginePro({ apiKey: KEY, fetch });
-    const submits = Promise.all([1, 2, 3].map((n) => mj.imagine({ prompt: `fox ${n}` })));
+    const submits = Promise.all([1, 2, 3].map((number) => mj.imagine({ prompt: `fox ${number}` })));
     const reads = Promise.all([1, 2, 3].map(() => mj.get(MID)));
     await vi.advanceTimersByTimeAsync(10_000);
     await Promise.all([submits, reads]);

@@ -32,7 +32,7 @@ describe('ImaginePro adapter against the simulator', () => {
     const seen: string[] = [];
     const grid = await mj.run(
       { prompt: 'a red fox in snow', aspectRatio: '16:9', mode: 'fast', ref: 'e2e-1' },
-      { ...FAST, onProgress: (j) => seen.push(j.status) },
+      { ...FAST, onProgress: (job) => seen.push(job.status) },
     );
     expect(grid).toMatchObject({ operation: 'imagine', status: 'succeeded', progress: 100, ref: 'e2e-1' });
     expect(grid.gridUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
@@ -53,7 +53,7 @@ describe('ImaginePro adapter against the simulator', () => {
     expect(region.images).toHaveLength(4);
 
     const sent = sim.ledger.submissions({ vendor: 'imaginepro' });
-    expect(sent.map((s) => [s.route, s.operation])).toEqual([
+    expect(sent.map((call) => [call.route, call.operation])).toEqual([
       ['/api/v1/nova/imagine', 'imagine'],
       ['/api/v1/nova/button', 'U2'],
       ['/api/v1/nova/button', 'Vary (Region)'],
@@ -72,8 +72,8 @@ describe('ImaginePro adapter against the simulator', () => {
     await expect(mj.act(grid.id, 'vary-region', { mask: MASK })).rejects.toThrow(
       /does not offer 'vary-region'. It offers: upscale-1/,
     );
-    const v = await mj.wait(await mj.act(grid.id, 'variation-1'), FAST);
-    expect(v).toMatchObject({ parentId: grid.id, status: 'succeeded' });
+    const variation = await mj.wait(await mj.act(grid.id, 'variation-1'), FAST);
+    expect(variation).toMatchObject({ parentId: grid.id, status: 'succeeded' });
     expect(sim.ledger.submissions({ vendor: 'imaginepro' })).toHaveLength(2);
   });
 
@@ -121,7 +121,7 @@ describe('ImaginePro adapter against the simulator', () => {
       expect(await mj.get(job)).toMatchObject({ status: 'running' });
       const cancelled = await mj.cancel(job);
       expect(cancelled).toMatchObject({ id: job.id, status: 'cancelled', error: { code: 'cancelled' } });
-      const error = await mj.wait(job, FAST).catch((e: unknown) => e);
+      const error = await mj.wait(job, FAST).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(JobFailedError);
       expect((error as JobFailedError).job.status).toBe('cancelled');
       expect(sim.ledger.submissions({ operation: 'Cancel Job' })).toHaveLength(1);
@@ -183,13 +183,13 @@ describe('ImaginePro adapter against the simulator', () => {
     const received: Array<{ url: string; body: string; headers: Record<string, string | string[] | undefined> }> = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         received.push({ url: req.url ?? '/', body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
         res.writeHead(200).end();
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const job = await mj.imagine({ prompt: 'a neon street', webhookUrl: `${origin}/hooks/mj` });
@@ -206,24 +206,24 @@ describe('ImaginePro adapter against the simulator', () => {
       ).rejects.toMatchObject({ code: 'webhook_verification' });
     } finally {
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
   it('a burst of submissions is paced, not rejected', async () => {
     const paced = connect({ pace: { submit: 150, read: 0 } });
     const start = Date.now();
-    const jobs = await Promise.all([1, 2, 3].map((n) => paced.imagine({ prompt: `fox number ${n}` })));
-    expect(new Set(jobs.map((j) => j.id)).size).toBe(3);
+    const jobs = await Promise.all([1, 2, 3].map((number) => paced.imagine({ prompt: `fox number ${number}` })));
+    expect(new Set(jobs.map((job) => job.id)).size).toBe(3);
     const times = sim
       .requests({ vendor: 'imaginepro', route: '/api/v1/nova/imagine' })
-      .map((r) => r.at)
-      .sort((a, b) => a - b);
+      .map((request) => request.at)
+      .sort((first, second) => first - second);
     expect(times).toHaveLength(3);
     // The pacer gives the k-th call of a burst its slot k × 150 ms after the burst began at the earliest,
     // and a request arrives after it is sent: lower bounds no load can break (gaps between arrivals carry
     // each request's own jitter; the exact spacing is pinned with fake timers in client.test.ts).
     // 2 ms of slack: timers and Date.now() count whole milliseconds on different clocks.
-    for (const [k, at] of times.entries()) expect(at - start).toBeGreaterThanOrEqual(k * 150 - 2);
+    for (const [index, at] of times.entries()) expect(at - start).toBeGreaterThanOrEqual(index * 150 - 2);
   });
 });

@@ -35,46 +35,46 @@ async function imagineError(status: number, body: unknown, headers: Record<strin
       () => {
         throw new Error('expected a rejection');
       },
-      (e: unknown) => e as MjGateError,
+      (error: unknown) => error as MjGateError,
     );
 }
 
 describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in ours', () => {
   it('400 (the reference example) → InvalidRequestError', async () => {
-    const e = await imagineError(400, error400);
-    expect(e).toBeInstanceOf(InvalidRequestError);
-    expect(e.message).toContain('Prompt is required.');
-    expect(e.status).toBe(400);
+    const error = await imagineError(400, error400);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toContain('Prompt is required.');
+    expect(error.status).toBe(400);
   });
 
   it('400 with NestJS’s list of validation messages → InvalidRequestError naming them all', async () => {
-    const e = await imagineError(400, {
+    const error = await imagineError(400, {
       message: ['prompt must be a string', 'timeout must not be less than 10'],
       error: 'Bad Request',
       statusCode: 400,
     });
-    expect(e).toBeInstanceOf(InvalidRequestError);
-    expect(e.message).toContain('prompt must be a string; timeout must not be less than 10');
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toContain('prompt must be a string; timeout must not be less than 10');
   });
 
   it('400 for a banned prompt → ContentPolicyError', async () => {
-    const e = await imagineError(400, nest(400, 'Banned prompt detected: "gore".', 'Bad Request'));
-    expect(e).toBeInstanceOf(ContentPolicyError);
-    expect(e.message).toContain('Banned prompt detected');
-    expect(e.retryable).toBe(false);
+    const error = await imagineError(400, nest(400, 'Banned prompt detected: "gore".', 'Bad Request'));
+    expect(error).toBeInstanceOf(ContentPolicyError);
+    expect(error.message).toContain('Banned prompt detected');
+    expect(error.retryable).toBe(false);
   });
 
   it('401 (the reference example) → AuthenticationError, never showing the key', async () => {
-    const e = await imagineError(401, error401);
-    expect(e).toBeInstanceOf(AuthenticationError);
-    expect(e.message).toContain('Unauthorized');
-    expect(e.message).not.toContain(KEY);
+    const error = await imagineError(401, error401);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toContain('Unauthorized');
+    expect(error.message).not.toContain(KEY);
   });
 
   it('401 that speaks of credits → InsufficientCreditsError', async () => {
-    const e = await imagineError(401, nest(401, 'Insufficient credits, please recharge', 'Unauthorized'));
-    expect(e).toBeInstanceOf(InsufficientCreditsError);
-    expect(e.message).toContain('Insufficient credits, please recharge');
+    const error = await imagineError(401, nest(401, 'Insufficient credits, please recharge', 'Unauthorized'));
+    expect(error).toBeInstanceOf(InsufficientCreditsError);
+    expect(error.message).toContain('Insufficient credits, please recharge');
   });
 
   it('403 (the job queue is full) → RateLimitError; the refused submission is retried', async () => {
@@ -86,19 +86,19 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
     await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ providerJobId: MID });
     expect([seen.count, ok.count]).toEqual([1, 1]);
     // Still full after the retries (three attempts in all): the error says so.
-    const e = await imagineError(403, nest(403, 'Job queue is full', 'Forbidden'), { 'retry-after': '0' }, 3);
-    expect(e).toBeInstanceOf(RateLimitError);
-    expect(e.message).toMatch(/Job queue is full.*queue is full/);
+    const error = await imagineError(403, nest(403, 'Job queue is full', 'Forbidden'), { 'retry-after': '0' }, 3);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toMatch(/Job queue is full.*queue is full/);
   });
 
   it('403 about the key → AuthenticationError, not retried', async () => {
     const seen = expectCall('post', '/api/v1/nova/imagine', nest(403, 'Your API key is disabled', 'Forbidden'), {
       status: 403,
     });
-    const e = await client()
+    const error = await client()
       .imagine({ prompt: 'fox' })
-      .catch((x: unknown) => x as MjGateError);
-    expect(e).toBeInstanceOf(AuthenticationError);
+      .catch((caught: unknown) => caught as MjGateError);
+    expect(error).toBeInstanceOf(AuthenticationError);
     expect(seen.count).toBe(1);
   });
 
@@ -108,19 +108,19 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
     const ok = expectCall('post', '/api/v1/nova/imagine', created);
     await expect(client().imagine({ prompt: 'fox' })).resolves.toMatchObject({ providerJobId: MID });
     expect([seen.count, ok.count]).toEqual([1, 1]);
-    const e = await imagineError(403, full, { 'retry-after': '0' }, 3);
-    expect(e).toBeInstanceOf(RateLimitError);
-    expect(e.message).toContain("Your plan's job queue is full");
+    const error = await imagineError(403, full, { 'retry-after': '0' }, 3);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toContain("Your plan's job queue is full");
   });
 
   it('404 → NotFoundError', async () => {
     expectCall('get', `/api/v1/message/fetch/${MID}`, nest(404, 'Message not found', 'Not Found'), { status: 404 });
-    const e = await client()
+    const error = await client()
       .get(MID)
       .then(() => undefined)
-      .catch((x: unknown) => x as MjGateError);
-    expect(e).toBeInstanceOf(NotFoundError);
-    expect(e?.message).toContain('Message not found');
+      .catch((caught: unknown) => caught as MjGateError);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error?.message).toContain('Message not found');
   });
 
   it('429 then success: the submission is retried after Retry-After and created once', async () => {
@@ -134,20 +134,25 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
   });
 
   it('429 every time → RateLimitError with retryAfterMs', async () => {
-    const e = await imagineError(429, nest(429, 'ThrottlerException: Too Many Requests'), { 'retry-after': '0' }, 3);
-    expect(e).toBeInstanceOf(RateLimitError);
-    expect((e as RateLimitError).retryAfterMs).toBe(0);
+    const error = await imagineError(
+      429,
+      nest(429, 'ThrottlerException: Too Many Requests'),
+      { 'retry-after': '0' },
+      3,
+    );
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(0);
   });
 
   it('500 on a submission → ProviderError that may have created the job, not retried', async () => {
     const seen = expectCall('post', '/api/v1/nova/imagine', nest(500, 'Internal server error'), { status: 500 });
-    const e = await client()
+    const error = await client()
       .imagine({ prompt: 'fox' })
       .then(() => undefined)
-      .catch((x: unknown) => x as MjGateError);
-    expect(e).toBeInstanceOf(ProviderError);
-    expect(e?.message).toContain('Internal server error');
-    expect(e?.mayHaveCreatedJob).toBe(true);
+      .catch((caught: unknown) => caught as MjGateError);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error?.message).toContain('Internal server error');
+    expect(error?.mayHaveCreatedJob).toBe(true);
     expect(seen.count).toBe(1);
   });
 
@@ -171,18 +176,18 @@ describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in 
 
   it('a status answer that is not the documented message → ResponseValidationError, after the read retries', async () => {
     const seen = expectCall('get', `/api/v1/message/fetch/${MID}`, { messageId: MID, progress: 5 }, { times: 3 });
-    const e = await client()
+    const error = await client()
       .get(MID)
       .then(() => undefined)
-      .catch((x: unknown) => x as MjGateError);
-    expect(e).toBeInstanceOf(ResponseValidationError);
-    expect(e?.message).toMatch(/`status`/);
+      .catch((caught: unknown) => caught as MjGateError);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error?.message).toMatch(/`status`/);
     expect(seen.count).toBe(3);
   });
 
   it('every error is recognisable across copies of the package', async () => {
-    const e = await imagineError(400, error400);
-    expect(MjGateError.isInstance(e)).toBe(true);
-    expect(e.provider).toBe('imaginepro');
+    const error = await imagineError(400, error400);
+    expect(MjGateError.isInstance(error)).toBe(true);
+    expect(error.provider).toBe('imaginepro');
   });
 });

@@ -28,7 +28,7 @@ function done(id: string, fields: Record<string, unknown> = {}) {
     status: 'DONE',
     progress: 100,
     uri: `https://cdn.imaginepro.ai/storage/${id}.png`,
-    images: [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/storage/${id}-${n}.png`),
+    images: [1, 2, 3, 4].map((tile) => `https://cdn.imaginepro.ai/storage/${id}-${tile}.png`),
     buttons: ['U1', 'U2', 'U3', 'U4', '🔄', 'V1', 'V2', 'V3', 'V4'],
     createdAt: at(1_000),
     updatedAt: at(30_000),
@@ -104,7 +104,7 @@ describe('ImaginePro findSubmission', () => {
     ];
     const job = await client().findSubmission(submission({ ref: 'mine', prompt: 'a red fox' }));
     expect(job?.id).toBe(`imaginepro:${OURS}`);
-    expect(reads.map((r) => r.count)).toEqual([1, 1]);
+    expect(reads.map((read) => read.count)).toEqual([1, 1]);
   });
 
   it('without a ref the prompt decides, and a job made with a ref is not one made without', async () => {
@@ -147,9 +147,9 @@ describe('ImaginePro findSubmission', () => {
   });
 
   it('pages back until the entries predate the submission', async () => {
-    const recent = Array.from({ length: 100 }, (_, i) =>
-      entry(`0b7f3c2e-5555-4a4a-8a8a-${String(i).padStart(12, '0')}`, {
-        prompt: `another job ${i}`,
+    const recent = Array.from({ length: 100 }, (_, index) =>
+      entry(`0b7f3c2e-5555-4a4a-8a8a-${String(index).padStart(12, '0')}`, {
+        prompt: `another job ${index}`,
         createdAt: at(9_000),
       }),
     );
@@ -174,8 +174,8 @@ describe('ImaginePro findSubmission', () => {
   it('describe and video are not in the history, and a submission with neither ref nor prompt cannot be told: UnsupportedError, no request', async () => {
     const mj = client();
     await expect(mj.findSubmission(submission({ operation: 'describe', ref: 'd-1' }))).rejects.toSatisfy(
-      (e: unknown) =>
-        UnsupportedError.isInstance(e) && /history lists generated images only.*webhookUrl/.test(e.message),
+      (error: unknown) =>
+        UnsupportedError.isInstance(error) && /history lists generated images only.*webhookUrl/.test(error.message),
     );
     await expect(mj.findSubmission(submission({ operation: 'video', prompt: 'waves' }))).rejects.toSatisfy(
       (e: unknown) => UnsupportedError.isInstance(e),

@@ -1,6 +1,6 @@
 import { MjGateError, ResponseValidationError } from '@mjgate/core';
 import { describe, expect, it } from 'vitest';
-import { decodeJobId, encodeJobId, inferKind, progressOf, toJob } from '../src/mapping.js';
+import { decodeJobId, encodeJobId, inferIdKind, progressOf, toJob } from '../src/mapping.js';
 import type { ImagineProMessage } from '../src/schemas.js';
 import doneButton from './fixtures/message-done-button.json' with { type: 'json' };
 import doneNew from './fixtures/message-done-new.json' with { type: 'json' };
@@ -72,7 +72,7 @@ describe('message → Job, on the vendor reference examples', () => {
   });
 
   it('a grid with its four tiles in `images`: `uri` is the composite, `images` the tiles', () => {
-    const tiles = [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/cdn/m-${n}.png`);
+    const tiles = [1, 2, 3, 4].map((tile) => `https://cdn.imaginepro.ai/cdn/m-${tile}.png`);
     const job = toJob(
       msg({
         messageId: 'm',
@@ -86,7 +86,7 @@ describe('message → Job, on the vendor reference examples', () => {
       'm',
     );
     expect(job.gridUrl).toBe('https://cdn.imaginepro.ai/cdn/m.png');
-    expect(job.images.map((i) => i.url)).toEqual(tiles);
+    expect(job.images.map((image) => image.url)).toEqual(tiles);
   });
 
   it('an upscaled message with the post-upscale buttons (emoji with U+FE0F) is a single image', () => {
@@ -144,7 +144,7 @@ describe('message → Job, on the vendor reference examples', () => {
   });
 
   it('actions per result kind when `buttons` is left out: a grid offers U/V/🔄, a single image nothing guessed', () => {
-    const tiles = [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/cdn/g-${n}.png`);
+    const tiles = [1, 2, 3, 4].map((tile) => `https://cdn.imaginepro.ai/cdn/g-${tile}.png`);
     const grid = toJob(
       msg({ messageId: 'g', status: 'DONE', prompt: 'fox', uri: 'https://x/g.png', images: tiles }),
       'g',
@@ -262,23 +262,23 @@ describe('message → Job, on the vendor reference examples', () => {
 describe('job ids', () => {
   it('round-trip the kinds that need one, and leave plain message ids alone', () => {
     expect(encodeJobId('video', 'abc')).toBe('video.abc');
-    expect(decodeJobId('video.abc')).toEqual({ kind: 'video', messageId: 'abc' });
-    expect(decodeJobId('describe.abc')).toEqual({ kind: 'describe', messageId: 'abc' });
+    expect(decodeJobId('video.abc')).toEqual({ idKind: 'video', messageId: 'abc' });
+    expect(decodeJobId('describe.abc')).toEqual({ idKind: 'describe', messageId: 'abc' });
     expect(decodeJobId('d15c1541-229a-442b-9873-d3494dede12a')).toEqual({
       messageId: 'd15c1541-229a-442b-9873-d3494dede12a',
     });
     expect(decodeJobId('other.abc')).toEqual({ messageId: 'other.abc' });
   });
 
-  it('infers the kind of an untagged payload from its fields', () => {
-    expect(inferKind(msg(videoDone))).toBe('video');
-    expect(inferKind(msg({ status: 'DONE', content: ['x'] }))).toBe('describe');
-    expect(inferKind(msg(doneButton))).toBeUndefined();
+  it('infers the id kind of an untagged payload from its fields', () => {
+    expect(inferIdKind(msg(videoDone))).toBe('video');
+    expect(inferIdKind(msg({ status: 'DONE', content: ['x'] }))).toBe('describe');
+    expect(inferIdKind(msg(doneButton))).toBeUndefined();
   });
 });
 
 describe('only http(s) URLs reach a Job (issue 10 §5)', () => {
-  const tiles = [1, 2, 3, 4].map((n) => `https://cdn.imaginepro.ai/cdn/m-${n}.png`);
+  const tiles = [1, 2, 3, 4].map((tile) => `https://cdn.imaginepro.ai/cdn/m-${tile}.png`);
 
   it('drops a hostile composite and hostile tiles, and keeps the rest', () => {
     const job = toJob(

@@ -33,8 +33,8 @@ const post = (url: string, body: unknown) => ({
 describe('parseWebhook', () => {
   it('a signed callback becomes the same Job as polling the same payload', async () => {
     const mj = client({ webhookSecret: SECRET });
-    const url = await handedOut(mj, (c) =>
-      c.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj?x=1' }),
+    const url = await handedOut(mj, (submitter) =>
+      submitter.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj?x=1' }),
     );
     const hook = new URL(url);
     expect(hook.origin + hook.pathname).toBe('https://app.example/hooks/mj');
@@ -105,7 +105,9 @@ describe('parseWebhook', () => {
     await expect(mj.parseWebhook(post('https://app.example/hooks/mj', body))).rejects.toBeInstanceOf(
       WebhookVerificationError,
     );
-    const url = await handedOut(mj, (c) => c.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' }));
+    const url = await handedOut(mj, (submitter) =>
+      submitter.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' }),
+    );
     const forged = new URL(url);
     forged.searchParams.set('mjgate_sig', 'AAAA');
     await expect(mj.parseWebhook(post(forged.toString(), body))).rejects.toThrow(/does not match webhookSecret/);
@@ -120,8 +122,8 @@ describe('parseWebhook', () => {
 
   it('a video callback maps to the video job id, tagged or inferred from its fields', async () => {
     const mj = client({ webhookSecret: SECRET });
-    const url = await handedOut(mj, (c) =>
-      c.video({ imageUrl: 'https://img.example/a.png', webhookUrl: 'https://app.example/hooks/mj' }),
+    const url = await handedOut(mj, (submitter) =>
+      submitter.video({ imageUrl: 'https://img.example/a.png', webhookUrl: 'https://app.example/hooks/mj' }),
     );
     const running = { messageId: MID, status: 'PROCESSING', progress: '30' };
     const tagged = await mj.parseWebhook(post(url, running));
@@ -150,8 +152,8 @@ describe('parseWebhook', () => {
 
   it('a describe callback keeps its describe id', async () => {
     const mj = client({ webhookSecret: SECRET });
-    const url = await handedOut(mj, (c) =>
-      c.describe({ imageUrl: 'https://img.example/a.png', webhookUrl: 'https://app.example/hooks/mj' }),
+    const url = await handedOut(mj, (submitter) =>
+      submitter.describe({ imageUrl: 'https://img.example/a.png', webhookUrl: 'https://app.example/hooks/mj' }),
     );
     const job = await mj.parseWebhook(post(url, { messageId: MID, status: 'DONE', content: ['a', 'b'] }));
     expect(job).toMatchObject({ id: `imaginepro:describe.${MID}`, texts: ['a', 'b'] });
@@ -159,8 +161,8 @@ describe('parseWebhook', () => {
 
   it('rejects a callback naming another job than its URL was issued for, or echoing another ref (§2.1)', async () => {
     const mj = client({ webhookSecret: SECRET });
-    const url = await handedOut(mj, (c) =>
-      c.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj' }),
+    const url = await handedOut(mj, (submitter) =>
+      submitter.imagine({ prompt: 'fox', ref: 'order-1', webhookUrl: 'https://app.example/hooks/mj' }),
     );
     const body = { ...doneButton, messageId: MID, ref: 'order-1' };
     await expect(mj.parseWebhook(post(url, body))).resolves.toMatchObject({ id: `imaginepro:${MID}` });
@@ -172,7 +174,9 @@ describe('parseWebhook', () => {
 
   it("rejects another vendor's body even when it has a messageId and a status", async () => {
     const mj = client({ webhookSecret: SECRET });
-    const url = await handedOut(mj, (c) => c.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' }));
+    const url = await handedOut(mj, (submitter) =>
+      submitter.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' }),
+    );
     const apiframeLike = { messageId: MID, task_id: MID, task_type: 'imagine', status: 'processing', percentage: '40' };
     await expect(mj.parseWebhook(post(url, apiframeLike))).rejects.toThrow(/`task_id`, a field of another vendor/);
     const acedataLike = { messageId: MID, status: 'DONE', success: true };

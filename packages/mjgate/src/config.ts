@@ -1,38 +1,48 @@
-import type { AceDataOptions } from '@mjgate/acedata';
-import type { ApiFrameOptions } from '@mjgate/apiframe';
 import {
   InvalidRequestError,
   type Logger,
   type MidjourneyClient,
-  type PollDefaults,
   type ProviderName,
   type ProviderOptions,
-  readEnv,
 } from '@mjgate/core';
-import type { ImagineProOptions } from '@mjgate/imaginepro';
+import { type PollDefaults, readEnv } from '@mjgate/core/provider';
+import {
+  BUILTIN_PROVIDERS,
+  BUILTIN_VENDORS,
+  type BuiltinProvider,
+  type BuiltinVendor,
+  isBuiltin,
+  type VendorOptions,
+} from './vendors.js';
 
-/** The vendors mjgate ships adapters for. */
-export const BUILTIN_PROVIDERS = ['imaginepro', 'acedata', 'apiframe'] as const;
-export type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
+/** Environment variables per vendor: a view of {@link BUILTIN_VENDORS}. */
+export const PROVIDER_ENV = Object.fromEntries(
+  BUILTIN_PROVIDERS.map((name) => [name, BUILTIN_VENDORS[name].env]),
+) as Readonly<Record<BuiltinProvider, BuiltinVendor['env']>>;
 
-/** Environment variables per vendor. */
-export const PROVIDER_ENV: Record<BuiltinProvider, { apiKey: string; baseUrl: string }> = {
-  imaginepro: { apiKey: 'IMAGINEPRO_API_KEY', baseUrl: 'IMAGINEPRO_BASE_URL' },
-  acedata: { apiKey: 'ACEDATA_API_KEY', baseUrl: 'ACEDATA_BASE_URL' },
-  apiframe: { apiKey: 'APIFRAME_API_KEY', baseUrl: 'APIFRAME_BASE_URL' },
-};
+/** The gateway's own environment variables (each vendor's are in {@link BUILTIN_VENDORS}). */
+export const GATEWAY_ENV = {
+  /** The default vendor. */
+  provider: 'MJGATE_PROVIDER',
+  /** The fallback order, comma-separated. */
+  fallback: 'MJGATE_FALLBACK',
+  /** Signs and checks webhook callbacks. */
+  webhookSecret: 'MJGATE_WEBHOOK_SECRET',
+  /** The per-call timeout, ms. */
+  timeoutMs: 'MJGATE_TIMEOUT_MS',
+} as const;
 
 /**
  * One vendor's entry in `providers`: its adapter's options, or a ready client (your own adapter,
  * or `createMockProvider()` from `@mjgate/core/testing` in tests).
  */
-export type ProviderEntry = ProviderOptions | ImagineProOptions | AceDataOptions | ApiFrameOptions | MidjourneyClient;
+export type ProviderEntry = ProviderOptions | VendorOptions<BuiltinProvider> | MidjourneyClient;
+
+/** Each built-in vendor with its own adapter's options (so an option its adapter lacks is a type error), or a ready client. */
+export type BuiltinProvidersConfig = { [Name in BuiltinProvider]?: VendorOptions<Name> | MidjourneyClient };
 
 /** The `providers` map: each built-in vendor with its own adapter's options, or any vendor as a ready client. */
-export interface ProvidersConfig {
-  imaginepro?: ImagineProOptions | MidjourneyClient;
-  acedata?: AceDataOptions | MidjourneyClient;
-  apiframe?: ApiFrameOptions | MidjourneyClient;
+export interface ProvidersConfig extends BuiltinProvidersConfig {
   [name: string]: ProviderEntry | undefined;
 }
 
@@ -66,41 +76,38 @@ export function isClient(entry: ProviderEntry | undefined): entry is MidjourneyC
   return !!entry && typeof (entry as MidjourneyClient).imagine === 'function';
 }
 
-function isBuiltin(name: string): name is BuiltinProvider {
-  return (BUILTIN_PROVIDERS as readonly string[]).includes(name);
-}
-
 /** Reads the gateway configuration from the environment (`MJGATE_PROVIDER`, `MJGATE_FALLBACK`, `*_API_KEY`, `*_BASE_URL`). */
 export function configFromEnv(): GatewayConfig {
   const providers: GatewayConfig['providers'] = {};
   for (const name of BUILTIN_PROVIDERS) {
-    const apiKey = readEnv(PROVIDER_ENV[name].apiKey);
-    const baseUrl = readEnv(PROVIDER_ENV[name].baseUrl);
+    const { env } = BUILTIN_VENDORS[name];
+    const apiKey = readEnv(env.apiKey);
+    const baseUrl = readEnv(env.baseUrl);
     if (apiKey) providers[name] = { apiKey, ...(baseUrl ? { baseUrl } : {}) };
   }
-  const fallback = readEnv('MJGATE_FALLBACK')
+  const fallback = readEnv(GATEWAY_ENV.fallback)
     ?.split(',')
-    .map((s) => s.trim())
+    .map((name) => name.trim())
     .filter(Boolean);
-  const timeout = readEnv('MJGATE_TIMEOUT_MS');
+  const timeout = readEnv(GATEWAY_ENV.timeoutMs);
   return {
     providers,
-    default: readEnv('MJGATE_PROVIDER'),
+    default: readEnv(GATEWAY_ENV.provider),
     fallback,
-    webhookSecret: readEnv('MJGATE_WEBHOOK_SECRET'),
-    ...(timeout ? { timeoutMs: envNumber('MJGATE_TIMEOUT_MS', timeout) } : {}),
+    webhookSecret: readEnv(GATEWAY_ENV.webhookSecret),
+    ...(timeout ? { timeoutMs: envNumber(GATEWAY_ENV.timeoutMs, timeout) } : {}),
   };
 }
 
 /** A positive number from the environment; a typo is a configuration error, not a NaN limit. */
 function envNumber(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
     throw new InvalidRequestError(
       `${name} must be a number of milliseconds above 0 (e.g. 60000); got ${JSON.stringify(value)}. Fix or unset it.`,
     );
   }
-  return n;
+  return number;
 }
 
 /** The numeric settings, checked once at creation so a bad value never turns into a NaN timer. */
@@ -121,8 +128,8 @@ function checkNumbers(config: GatewayConfig): void {
 /** Checks a configuration and returns the default vendor and the configured names, or says what to set. */
 export function checkConfig(config: GatewayConfig): { names: string[]; primary: string; fallback: string[] } {
   checkNumbers(config);
-  const entries = Object.entries(config.providers ?? {}).filter(([, e]) => e !== undefined);
-  const names = entries.map(([n]) => n);
+  const entries = Object.entries(config.providers ?? {}).filter(([, entry]) => entry !== undefined);
+  const names = entries.map(([name]) => name);
   for (const [name, entry] of entries) {
     if (!isBuiltin(name) && !isClient(entry)) {
       throw new InvalidRequestError(
@@ -133,17 +140,22 @@ export function checkConfig(config: GatewayConfig): { names: string[]; primary: 
   const wanted = config.default ?? names[0];
   if (!wanted) {
     throw new InvalidRequestError(
-      `No provider configured. Pass providers: { imaginepro: { apiKey } } (or acedata / apiframe), or set one of ${BUILTIN_PROVIDERS.map((p) => PROVIDER_ENV[p].apiKey).join(', ')}.`,
+      `No provider configured. Pass providers: { ${BUILTIN_PROVIDERS[0]}: { apiKey } } (or ${BUILTIN_PROVIDERS.slice(1).join(' / ')}), or set one of ${apiKeyVariables().join(', ')}.`,
     );
   }
   const explain = (name: string, role: string) => {
     if (isBuiltin(name)) {
-      return `${role} provider "${name}" is not configured: add providers.${name} = { apiKey }, or set ${PROVIDER_ENV[name].apiKey}.`;
+      return `${role} provider "${name}" is not configured: add providers.${name} = { apiKey }, or set ${BUILTIN_VENDORS[name].env.apiKey}.`;
     }
     return `${role} provider "${name}" is unknown. Built-in providers are ${BUILTIN_PROVIDERS.join(', ')}.`;
   };
   if (!names.includes(wanted)) throw new InvalidRequestError(explain(wanted, 'The default'));
-  const fallback = [...new Set(config.fallback ?? [])].filter((f) => f !== wanted);
-  for (const f of fallback) if (!names.includes(f)) throw new InvalidRequestError(explain(f, 'The fallback'));
+  const fallback = [...new Set(config.fallback ?? [])].filter((name) => name !== wanted);
+  for (const name of fallback) if (!names.includes(name)) throw new InvalidRequestError(explain(name, 'The fallback'));
   return { names, primary: wanted, fallback };
+}
+
+/** Every built-in vendor's API-key variable, in the registry's order: what to set to use a real vendor. */
+export function apiKeyVariables(): string[] {
+  return BUILTIN_PROVIDERS.map((name) => BUILTIN_VENDORS[name].env.apiKey);
 }

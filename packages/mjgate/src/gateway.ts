@@ -1,11 +1,8 @@
-import { createAceData } from '@mjgate/acedata';
-import { createApiFrame } from '@mjgate/apiframe';
 import {
   type Account,
   type ActionId,
   type CallOptions,
   type Capabilities,
-  definedOnly,
   InvalidRequestError,
   isActionId,
   type Job,
@@ -19,32 +16,19 @@ import {
   UnsupportedError,
   type WaitOptions,
   type WebhookRequest,
-  webhookProvider,
 } from '@mjgate/core';
-import { createImaginePro } from '@mjgate/imaginepro';
-import {
-  BUILTIN_PROVIDERS,
-  type BuiltinProvider,
-  checkConfig,
-  configFromEnv,
-  type GatewayConfig,
-  isClient,
-  PROVIDER_ENV,
-} from './config.js';
+import { definedOnly, webhookProvider } from '@mjgate/core/provider';
+import { checkConfig, configFromEnv, type GatewayConfig, isClient } from './config.js';
 import { byHealth, canFallBack, Health } from './routing.js';
 import { detectWebhookProvider } from './sniff.js';
+import { BUILTIN_PROVIDERS, BUILTIN_VENDORS, type BuiltinProvider, builtinVendor, isBuiltin } from './vendors.js';
 
-const FACTORIES: Record<BuiltinProvider, (options: ProviderOptions) => MidjourneyClient> = {
-  imaginepro: createImaginePro,
-  acedata: createAceData,
-  apiframe: createApiFrame,
-};
-
-/** What each built-in vendor supports, read from its adapter (no request is made). */
+/** What each built-in vendor supports: the adapters' static capabilities, no client built, no request made. */
 export function builtinCapabilities(): Record<BuiltinProvider, Capabilities> {
-  return Object.fromEntries(
-    BUILTIN_PROVIDERS.map((name) => [name, FACTORIES[name]({ apiKey: 'capabilities-only' }).capabilities]),
-  ) as Record<BuiltinProvider, Capabilities>;
+  return Object.fromEntries(BUILTIN_PROVIDERS.map((name) => [name, BUILTIN_VENDORS[name].capabilities])) as Record<
+    BuiltinProvider,
+    Capabilities
+  >;
 }
 
 /** The unified client: a {@link MidjourneyClient} over several vendors. */
@@ -104,12 +88,13 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     };
     const options = { ...definedOnly(shared), ...definedOnly(entry ?? {}) };
     try {
-      clients.set(name, FACTORIES[name as BuiltinProvider](options));
+      // checkConfig let through only ready clients and built-in names.
+      clients.set(name, builtinVendor(name as BuiltinProvider).create(options));
     } catch (error) {
       if (MjGateError.isInstance(error) && error.code === 'authentication') {
-        const env = PROVIDER_ENV[name as BuiltinProvider].apiKey;
+        const variable = BUILTIN_VENDORS[name as BuiltinProvider].env.apiKey;
         throw new InvalidRequestError(
-          `Provider "${name}" has no API key: pass providers.${name}.apiKey or set ${env}.`,
+          `Provider "${name}" has no API key: pass providers.${name}.apiKey or set ${variable}.`,
           {
             provider: name,
             cause: error,
@@ -120,7 +105,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     }
   }
 
-  const order = [primary, ...fallback, ...names.filter((n) => n !== primary && !fallback.includes(n))];
+  const order = [primary, ...fallback, ...names.filter((name) => name !== primary && !fallback.includes(name))];
   const health = new Health(config.cooldownMs ?? 30_000, config.cooldownAfter ?? 3);
 
   const owner = (job: Job | string): MidjourneyClient => {
@@ -133,55 +118,54 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     }
     const client = clients.get(parsed.provider);
     if (!client) {
-      const hint = (BUILTIN_PROVIDERS as readonly string[]).includes(parsed.provider)
-        ? ` Add providers.${parsed.provider} (or set ${PROVIDER_ENV[parsed.provider as BuiltinProvider].apiKey}).`
+      const hint = isBuiltin(parsed.provider)
+        ? ` Add providers.${parsed.provider} (or set ${BUILTIN_VENDORS[parsed.provider].env.apiKey}).`
         : '';
       throw new InvalidRequestError(`Job ${id} belongs to ${parsed.provider}, which is not configured.${hint}`);
     }
     return client;
   };
 
-  const supports = (client: MidjourneyClient, op: Operation, needsWebhook: boolean) =>
-    client.capabilities.operations.includes(op) && (!needsWebhook || client.capabilities.webhooks);
+  const supports = (client: MidjourneyClient, operation: Operation, needsWebhook: boolean) =>
+    client.capabilities.operations.includes(operation) && (!needsWebhook || client.capabilities.webhooks);
 
   async function submit<K extends Submission>(
     method: K,
     input: Parameters<MidjourneyClient[K]>[0] & { webhookUrl?: string },
     options: CallOptions | undefined,
   ): Promise<Job> {
-    const op = OPERATION_OF[method];
+    const operation = OPERATION_OF[method];
     const needsWebhook = !!input.webhookUrl;
-    const capable = order.filter((n) => supports(clients.get(n)!, op, needsWebhook));
+    const capable = order.filter((name) => supports(clients.get(name)!, operation, needsWebhook));
     if (capable.length === 0) {
       const known = builtinCapabilities();
-      const would = BUILTIN_PROVIDERS.filter((p) =>
-        supports({ capabilities: known[p] } as MidjourneyClient, op, needsWebhook),
+      const would = BUILTIN_PROVIDERS.filter((name) =>
+        supports({ capabilities: known[name] } as MidjourneyClient, operation, needsWebhook),
       );
       throw new UnsupportedError(
-        `None of the configured providers (${names.join(', ')}) supports ${op}${needsWebhook ? ' with a webhook' : ''}.${would.length ? ` ${would.join(', ')} would: configure one of them.` : ''}`,
+        `None of the configured providers (${names.join(', ')}) supports ${operation}${needsWebhook ? ' with a webhook' : ''}.${would.length ? ` ${would.join(', ')} would: configure one of them.` : ''}`,
       );
     }
     const first = capable[0]!;
     const chain = byHealth(
-      capable.filter((n) => n === first || fallback.includes(n) || n === primary),
+      capable.filter((name) => name === first || fallback.includes(name) || name === primary),
       health,
     );
     let lastError: unknown;
-    for (const [i, name] of chain.entries()) {
+    for (const [position, name] of chain.entries()) {
       const client = clients.get(name)!;
-      const routed = input.webhookUrl ? { ...input, webhookUrl: tagWebhook(input.webhookUrl, name) } : input;
       try {
-        const job = await (client[method] as (i: unknown, o?: CallOptions) => Promise<Job>)(routed, options);
+        const job = await (client[method] as (input: unknown, options?: CallOptions) => Promise<Job>)(input, options);
         health.succeeded(name);
         return job;
       } catch (error) {
         lastError = error;
         if (!canFallBack(error)) throw error;
         health.failed(name);
-        const next = chain[i + 1];
+        const next = chain[position + 1];
         if (next) {
           config.logger?.warn?.(
-            `mjgate: ${name} could not take the ${op} (${(error as Error).message}); trying ${next}`,
+            `mjgate: ${name} could not take the ${operation} (${(error as Error).message}); trying ${next}`,
           );
           config.onFallback?.({ from: name, to: next, error: error as Error });
         }
@@ -191,12 +175,12 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
   }
 
   const capabilities: Capabilities = {
-    operations: [...new Set([...clients.values()].flatMap((c) => c.capabilities.operations))],
-    actions: [...new Set([...clients.values()].flatMap((c) => c.capabilities.actions))],
-    batchGet: [...clients.values()].some((c) => c.capabilities.batchGet),
-    webhooks: [...clients.values()].some((c) => c.capabilities.webhooks),
-    cancel: [...clients.values()].some((c) => c.capabilities.cancel),
-    account: [...clients.values()].some((c) => c.capabilities.account),
+    operations: [...new Set([...clients.values()].flatMap((client) => client.capabilities.operations))],
+    actions: [...new Set([...clients.values()].flatMap((client) => client.capabilities.actions))],
+    batchGet: [...clients.values()].some((client) => client.capabilities.batchGet),
+    webhooks: [...clients.values()].some((client) => client.capabilities.webhooks),
+    cancel: [...clients.values()].some((client) => client.capabilities.cancel),
+    account: [...clients.values()].some((client) => client.capabilities.account),
   };
 
   const gateway: Gateway = {
@@ -205,9 +189,10 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     providers: order,
     defaultProvider: primary,
     client(name) {
-      const c = clients.get(name);
-      if (!c) throw new InvalidRequestError(`Provider "${name}" is not configured; configured: ${names.join(', ')}.`);
-      return c;
+      const client = clients.get(name);
+      if (!client)
+        throw new InvalidRequestError(`Provider "${name}" is not configured; configured: ${names.join(', ')}.`);
+      return client;
     },
     imagine: (input, options) => submit('imagine', input, options),
     describe: (input, options) => submit('describe', input, options),
@@ -223,33 +208,33 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       const client = owner(job);
       const id = isActionId(action) ? action : parseAction(String(action));
       if (id && !client.capabilities.actions.includes(id)) {
-        throw followUpUnsupported(client.provider, `the action '${id}'`, (c) => c.actions.includes(id));
+        throw followUpUnsupported(client.provider, `the action '${id}'`, (offered) => offered.actions.includes(id));
       }
       return client.act(job, action, input, options);
     },
     async seed(job, options) {
       const client = owner(job);
       if (!client.capabilities.operations.includes('seed')) {
-        throw followUpUnsupported(client.provider, 'seed lookups', (c) => c.operations.includes('seed'));
+        throw followUpUnsupported(client.provider, 'seed lookups', (offered) => offered.operations.includes('seed'));
       }
       return client.seed(job, options);
     },
     get: async (job, options) => owner(job).get(job, options),
     async getMany(jobs, options) {
       const groups = new Map<MidjourneyClient, number[]>();
-      jobs.forEach((job, i) => {
-        const c = owner(job);
-        groups.set(c, [...(groups.get(c) ?? []), i]);
+      jobs.forEach((job, index) => {
+        const client = owner(job);
+        groups.set(client, [...(groups.get(client) ?? []), index]);
       });
       const out: Job[] = new Array(jobs.length);
       await Promise.all(
         [...groups].map(async ([client, indexes]) => {
           const got = await client.getMany(
-            indexes.map((i) => jobs[i]!),
+            indexes.map((index) => jobs[index]!),
             options,
           );
-          indexes.forEach((i, k) => {
-            out[i] = got[k]!;
+          indexes.forEach((index, at) => {
+            out[index] = got[at]!;
           });
         }),
       );
@@ -258,7 +243,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     async cancel(job, options) {
       const client = owner(job);
       if (!client.capabilities.cancel) {
-        throw followUpUnsupported(client.provider, 'cancelling a job', (c) => c.cancel);
+        throw followUpUnsupported(client.provider, 'cancelling a job', (offered) => offered.cancel);
       }
       return client.cancel(job, options);
     },
@@ -294,7 +279,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
         throw new InvalidRequestError(
           name
             ? `A callback for ${name}, which is not configured.`
-            : 'Cannot tell which vendor sent this callback: use the webhook URLs the gateway hands out (they carry mjgate_provider).',
+            : 'Cannot tell which vendor sent this callback: its URL has no mjgate_provider (mjgate adds it to every webhookUrl it sends a vendor) and its body is no vendor’s.',
         );
       }
       return client.parseWebhook(request);
@@ -313,20 +298,9 @@ function followUpUnsupported(
   has: (capabilities: Capabilities) => boolean,
 ): UnsupportedError {
   const known = builtinCapabilities();
-  const would = BUILTIN_PROVIDERS.filter((p) => p !== provider && has(known[p]));
+  const would = BUILTIN_PROVIDERS.filter((name) => name !== provider && has(known[name]));
   const hint = would.length
     ? ` ${would.join(', ')} would: a follow-up stays with the vendor that made the job, so create the job there.`
     : '';
   return new UnsupportedError(`${provider} does not support ${what}.${hint}`, { provider });
-}
-
-/** Tags a callback URL with the vendor it is handed to, so one endpoint can serve every vendor. */
-function tagWebhook(url: string, provider: ProviderName): string {
-  try {
-    const u = new URL(url);
-    u.searchParams.set('mjgate_provider', provider);
-    return u.toString();
-  } catch {
-    return url; // the adapter's own validation reports the bad URL
-  }
 }

@@ -3,8 +3,7 @@ export { createApiFrame } from '@mjgate/apiframe';
 export * from '@mjgate/core';
 export { createImaginePro } from '@mjgate/imaginepro';
 export {
-  BUILTIN_PROVIDERS,
-  type BuiltinProvider,
+  type BuiltinProvidersConfig,
   configFromEnv,
   type GatewayConfig,
   PROVIDER_ENV,
@@ -13,6 +12,13 @@ export {
 } from './config.js';
 export { builtinCapabilities, createGateway, type Gateway } from './gateway.js';
 export { canFallBack } from './routing.js';
+export {
+  BUILTIN_PROVIDERS,
+  BUILTIN_VENDORS,
+  type BuiltinProvider,
+  type BuiltinVendor,
+  type VendorOptions,
+} from './vendors.js';
 export {
   createWebhookHandler,
   type NodeRequestLike,

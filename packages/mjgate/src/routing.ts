@@ -22,18 +22,18 @@ export class Health {
   ) {}
 
   coolingDown(name: ProviderName, now = Date.now()): boolean {
-    const s = this.#state.get(name);
-    return !!s && s.until > now;
+    const state = this.#state.get(name);
+    return !!state && state.until > now;
   }
 
   failed(name: ProviderName, now = Date.now()): void {
-    const s = this.#state.get(name) ?? { failures: 0, until: 0 };
-    s.failures += 1;
-    if (s.failures >= this.threshold) {
-      s.until = now + this.cooldownMs;
-      s.failures = 0;
+    const state = this.#state.get(name) ?? { failures: 0, until: 0 };
+    state.failures += 1;
+    if (state.failures >= this.threshold) {
+      state.until = now + this.cooldownMs;
+      state.failures = 0;
     }
-    this.#state.set(name, s);
+    this.#state.set(name, state);
   }
 
   succeeded(name: ProviderName): void {
@@ -44,5 +44,8 @@ export class Health {
 /** Puts vendors in cool-down after the rest, so they are tried only when nothing else is left. */
 export function byHealth(names: ProviderName[], health: Health): ProviderName[] {
   const now = Date.now();
-  return [...names.filter((n) => !health.coolingDown(n, now)), ...names.filter((n) => health.coolingDown(n, now))];
+  return [
+    ...names.filter((name) => !health.coolingDown(name, now)),
+    ...names.filter((name) => health.coolingDown(name, now)),
+  ];
 }

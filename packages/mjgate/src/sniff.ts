@@ -1,8 +1,9 @@
-import { headerValue, type ProviderName, type WebhookRequest } from '@mjgate/core';
+import type { ProviderName, WebhookRequest } from '@mjgate/core';
+import { headerValue } from '@mjgate/core/provider';
 
 /**
  * Guesses which vendor sent a callback whose URL carries no `mjgate_provider` tag (one configured
- * in a vendor dashboard rather than handed out by the gateway), from each vendor's documented shape.
+ * in a vendor dashboard rather than one an mjgate client signed and sent), from each vendor's documented shape.
  */
 export function detectWebhookProvider(request: WebhookRequest): ProviderName | undefined {
   if (headerValue(request.headers, 'x-webhook-secret') !== undefined) return 'apiframe';
@@ -13,9 +14,9 @@ export function detectWebhookProvider(request: WebhookRequest): ProviderName | u
     return undefined;
   }
   if (!body || typeof body !== 'object') return undefined;
-  const b = body as Record<string, unknown>;
-  if (typeof b.messageId === 'string') return 'imaginepro';
-  if (typeof b.task_id === 'string' && ('task_type' in b || 'percentage' in b)) return 'apiframe';
-  if (typeof b.task_id === 'string' && 'success' in b) return 'acedata';
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.messageId === 'string') return 'imaginepro';
+  if (typeof fields.task_id === 'string' && ('task_type' in fields || 'percentage' in fields)) return 'apiframe';
+  if (typeof fields.task_id === 'string' && 'success' in fields) return 'acedata';
   return undefined;
 }

@@ -1,5 +1,4 @@
 import {
-  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   isTerminal,
   type Job,
   type MidjourneyClient,
@@ -9,6 +8,7 @@ import {
   type WebhookRequest,
   WebhookVerificationError,
 } from '@mjgate/core';
+import { DEFAULT_WEBHOOK_MAX_BODY_BYTES } from '@mjgate/core/provider';
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -64,7 +64,7 @@ export interface NodeResponseLike {
 export interface WebhookHandler {
   (request: Request): Promise<Response>;
   /** For `http.createServer` and Express: `app.post('/hooks/mj', handler.node)`. */
-  node(req: NodeRequestLike, res: NodeResponseLike): Promise<void>;
+  node(request: NodeRequestLike, response: NodeResponseLike): Promise<void>;
 }
 
 /** What the handler answers the vendor. */
@@ -207,22 +207,22 @@ export function createWebhookHandler(client: MidjourneyClient, options: WebhookH
     return respond(await handle({ url: request.url, headers: request.headers, body }));
   }) as WebhookHandler;
 
-  handler.node = async (req, res) => {
+  handler.node = async (request, response) => {
     const reply = ({ status, body, headers }: Reply) => {
-      res.statusCode = status;
-      res.setHeader('content-type', 'application/json');
-      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
-      res.end(body);
+      response.statusCode = status;
+      response.setHeader('content-type', 'application/json');
+      for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
+      response.end(body);
     };
     // Node's http ignores the promise this returns: nothing may reject, or a client that hangs up
     // mid-body (or sends a garbled Host) would crash the process with an unhandled rejection.
     try {
-      if (req.method && req.method !== 'POST') return void reply({ status: 405, body: '{"ok":false}' });
-      if (Number(headerOf(req.headers, 'content-length') ?? 0) > maxBody) return void reply(tooLarge);
+      if (request.method && request.method !== 'POST') return void reply({ status: 405, body: '{"ok":false}' });
+      if (Number(headerOf(request.headers, 'content-length') ?? 0) > maxBody) return void reply(tooLarge);
       const chunks: Uint8Array[] = [];
       const encoder = new TextEncoder();
       let size = 0;
-      for await (const chunk of req) {
+      for await (const chunk of request) {
         const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
         size += bytes.length;
         // Leaving the loop ends the iteration, which destroys Node's request: nothing more is read.
@@ -230,10 +230,10 @@ export function createWebhookHandler(client: MidjourneyClient, options: WebhookH
         chunks.push(bytes);
       }
       const body = new TextDecoder().decode(concat(chunks));
-      reply(await handle({ url: requestUrl(req), headers: req.headers, body }));
+      reply(await handle({ url: requestUrl(request), headers: request.headers, body }));
     } catch (error) {
       try {
-        report(error, { url: req.url ?? '/', headers: req.headers, body: '' });
+        report(error, { url: request.url ?? '/', headers: request.headers, body: '' });
         reply({ status: 400, body: JSON.stringify({ ok: false, error: 'could not read the callback' }) });
       } catch {
         // The connection is gone, or onError threw: nothing left to tell anyone.
@@ -244,26 +244,26 @@ export function createWebhookHandler(client: MidjourneyClient, options: WebhookH
 }
 
 /** The absolute URL of a Node request. Only its query is verified, so an unusable Host falls back to localhost. */
-function requestUrl(req: NodeRequestLike): string {
-  const path = req.url ?? '/';
+function requestUrl(request: NodeRequestLike): string {
+  const path = request.url ?? '/';
   try {
-    return new URL(path, `http://${headerOf(req.headers, 'host') ?? 'localhost'}`).toString();
+    return new URL(path, `http://${headerOf(request.headers, 'host') ?? 'localhost'}`).toString();
   } catch {
     return new URL(path, 'http://localhost').toString();
   }
 }
 
 function headerOf(headers: NodeRequestLike['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
   let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
   }
   return out;
 }

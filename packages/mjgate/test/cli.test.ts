@@ -9,7 +9,7 @@ import { API_KEY, useSimulator } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const ctx = useSimulator();
+const setup = useSimulator();
 
 /** The environment of a fresh machine: no vendor keys, no simulator URL. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -33,9 +33,9 @@ describe('mjgate CLI (built bin)', () => {
 
   it('with no key it embeds the simulator, says so, and --out writes real PNGs; --json prints the Job', async () => {
     const out = mkdtempSync(join(tmpdir(), 'mjgate-cli-'));
-    const r = await run(['imagine', 'a red fox in snow', '--aspect', '16:9', '--out', out, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const job = JSON.parse(r.stdout) as Job & { files: string[] };
+    const result = await run(['imagine', 'a red fox in snow', '--aspect', '16:9', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const job = JSON.parse(result.stdout) as Job & { files: string[] };
     expect(job).toMatchObject({ status: 'succeeded', operation: 'imagine', provider: 'imaginepro' });
     expect(job.images).toHaveLength(4);
     const files = readdirSync(out).sort();
@@ -46,14 +46,14 @@ describe('mjgate CLI (built bin)', () => {
   });
 
   it('the embedded default announces itself in one line on stderr', async () => {
-    const r = await run(['imagine', 'a red fox', '--wait']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/No API key configured: using the built-in simulator at http:\/\/127\.0\.0\.1:\d+/);
-    expect(r.stdout).toMatch(/^imaginepro:\S+ {2}succeeded 100%/);
+    const result = await run(['imagine', 'a red fox', '--wait']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/No API key configured: using the built-in simulator at http:\/\/127\.0\.0\.1:\d+/);
+    expect(result.stdout).toMatch(/^imaginepro:\S+ {2}succeeded 100%/);
   });
 
   it('drives a running simulator through MJGATE_SIMULATOR_URL across commands', async () => {
-    const env = cleanEnv({ MJGATE_SIMULATOR_URL: ctx.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
+    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
     const first = await run(['imagine', 'a red fox', '--provider', 'apiframe', '--wait', '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const grid = JSON.parse(first.stdout) as Job;
@@ -69,7 +69,7 @@ describe('mjgate CLI (built bin)', () => {
     expect((await run(['imagine'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['imagine', 'x', '--aspect', 'wide'])).code).toBe(2);
-    const env = cleanEnv({ MJGATE_SIMULATOR_URL: ctx.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
+    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
     expect((await run(['act', 'imaginepro:x', 'U9'], env)).code).toBe(2);
     // A timeout that is not a number is a usage error, not a NaN deadline that polls in a tight loop.
     const badTimeout = await run(['wait', 'imaginepro:x', '--timeout', 'soon'], env);
@@ -77,7 +77,7 @@ describe('mjgate CLI (built bin)', () => {
     expect(badTimeout.stderr).toMatch(/--timeout.*expected a number above 0/);
     const unknown = await run(['status', 'apiframe:00000000-0000-4000-8000-000000000000'], env);
     expect(unknown.code).toBe(5);
-    ctx.sim.faults.add({
+    setup.sim.faults.add({
       vendor: 'imaginepro',
       category: 'submit',
       kind: 'fail-job',
@@ -92,9 +92,9 @@ describe('mjgate CLI (built bin)', () => {
   });
 
   it('providers lists the capability table', async () => {
-    const r = await run(['providers', '--json']);
-    expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { name: string; operations: string[] }[];
+    const result = await run(['providers', '--json']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as { name: string; operations: string[] }[];
     expect(rows.map((x) => x.name)).toEqual(['imaginepro', 'acedata', 'apiframe']);
     expect(rows.every((x) => x.operations.includes('imagine'))).toBe(true);
   });
@@ -103,9 +103,9 @@ describe('mjgate CLI (built bin)', () => {
 describe('--out downloads', () => {
   it('a result link that fails is a provider error (exit 5), naming the job to fetch again', async () => {
     const job = emptyJob({ provider: 'apiframe', providerJobId: 't1', operation: 'imagine', status: 'succeeded' });
-    job.gridUrl = `${ctx.sim.url}/no-such-file.png`;
-    const err = await saveResults(job, mkdtempSync(join(tmpdir(), 'mjgate-dl-'))).catch((e) => e);
-    expect(MjGateError.isInstance(err) && err.code).toBe('provider_unavailable');
-    expect(err.message).toMatch(/HTTP 404.*mjgate status apiframe:t1 --out/);
+    job.gridUrl = `${setup.sim.url}/no-such-file.png`;
+    const failure = await saveResults(job, mkdtempSync(join(tmpdir(), 'mjgate-dl-'))).catch((error) => error);
+    expect(MjGateError.isInstance(failure) && failure.code).toBe('provider_unavailable');
+    expect(failure.message).toMatch(/HTTP 404.*mjgate status apiframe:t1 --out/);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGateway } from '../src/index.js';
 import { API_KEY, simGateway, useSimulator } from './helpers.js';
 
-const ctx = useSimulator();
+const setup = useSimulator();
 afterEach(() => vi.unstubAllEnvs());
 
 function clearVendorEnv() {
@@ -19,20 +19,20 @@ describe('createGateway() from the environment', () => {
   it('configures each vendor with a key, honours MJGATE_PROVIDER, MJGATE_FALLBACK and *_BASE_URL', async () => {
     clearVendorEnv();
     vi.stubEnv('APIFRAME_API_KEY', API_KEY);
-    vi.stubEnv('APIFRAME_BASE_URL', ctx.sim.urls.apiframe);
+    vi.stubEnv('APIFRAME_BASE_URL', setup.sim.urls.apiframe);
     vi.stubEnv('ACEDATA_API_KEY', API_KEY);
-    vi.stubEnv('ACEDATA_BASE_URL', ctx.sim.urls.acedata);
+    vi.stubEnv('ACEDATA_BASE_URL', setup.sim.urls.acedata);
     vi.stubEnv('MJGATE_PROVIDER', 'apiframe');
     vi.stubEnv('MJGATE_FALLBACK', 'acedata');
-    const gw = createGateway();
-    expect(gw.defaultProvider).toBe('apiframe');
-    expect(gw.providers).toEqual(['apiframe', 'acedata']);
-    const job = await gw.imagine({ prompt: 'a red fox' });
+    const gateway = createGateway();
+    expect(gateway.defaultProvider).toBe('apiframe');
+    expect(gateway.providers).toEqual(['apiframe', 'acedata']);
+    const job = await gateway.imagine({ prompt: 'a red fox' });
     expect(job.provider).toBe('apiframe');
-    expect(ctx.sim.ledger.submissions({ vendor: 'apiframe', jobId: job.providerJobId })).toHaveLength(1);
+    expect(setup.sim.ledger.submissions({ vendor: 'apiframe', jobId: job.providerJobId })).toHaveLength(1);
 
-    ctx.sim.faults.add({ vendor: 'apiframe', category: 'submit', kind: 'status', status: 503, times: 3 });
-    const moved = await gw.imagine({ prompt: 'a red fox' });
+    setup.sim.faults.add({ vendor: 'apiframe', category: 'submit', kind: 'status', status: 503, times: 3 });
+    const moved = await gateway.imagine({ prompt: 'a red fox' });
     expect(moved.provider).toBe('acedata');
   });
 
@@ -66,36 +66,38 @@ describe('createGateway() from the environment', () => {
 
 describe('capabilities across real adapters', () => {
   it('an operation no configured vendor has is UnsupportedError naming the vendors that would', async () => {
-    const gw = simGateway(ctx.sim, { providers: { acedata: { apiKey: API_KEY, baseUrl: ctx.sim.urls.acedata } } });
-    const before = ctx.sim.countRequests({ vendor: 'acedata' });
-    const err = await gw
+    const gateway = simGateway(setup.sim, {
+      providers: { acedata: { apiKey: API_KEY, baseUrl: setup.sim.urls.acedata } },
+    });
+    const before = setup.sim.countRequests({ vendor: 'acedata' });
+    const failure = await gateway
       .faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' })
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(UnsupportedError);
-    expect(err.message).toMatch(
+      .catch((error) => error);
+    expect(failure).toBeInstanceOf(UnsupportedError);
+    expect(failure.message).toMatch(
       /None of the configured providers \(acedata\) supports faceswap\. imaginepro, apiframe would/,
     );
-    expect(ctx.sim.countRequests({ vendor: 'acedata' })).toBe(before);
+    expect(setup.sim.countRequests({ vendor: 'acedata' })).toBe(before);
   });
 
   it('a follow-up the owning vendor lacks is UnsupportedError naming who would, before any request', async () => {
-    const gw = simGateway(ctx.sim, { default: 'acedata' });
-    const before = ctx.sim.countRequests({ vendor: 'acedata' });
-    const zoom = await gw.act('acedata:some-task', 'custom-zoom', { zoom: 1.5 }).catch((e) => e);
+    const gateway = simGateway(setup.sim, { default: 'acedata' });
+    const before = setup.sim.countRequests({ vendor: 'acedata' });
+    const zoom = await gateway.act('acedata:some-task', 'custom-zoom', { zoom: 1.5 }).catch((error) => error);
     expect(zoom).toBeInstanceOf(UnsupportedError);
     expect(zoom.message).toMatch(/acedata does not support the action 'custom-zoom'\. imaginepro, apiframe would/);
-    const cancel = await gw.cancel('apiframe:some-task').catch((e) => e);
+    const cancel = await gateway.cancel('apiframe:some-task').catch((error) => error);
     expect(cancel.message).toMatch(/apiframe does not support cancelling a job\. imaginepro would/);
-    const seed = await gw.seed('imaginepro:some-task').catch((e) => e);
+    const seed = await gateway.seed('imaginepro:some-task').catch((error) => error);
     expect(seed.message).toMatch(/imaginepro does not support seed lookups\. acedata, apiframe would/);
-    expect(ctx.sim.countRequests({ vendor: 'acedata' })).toBe(before);
+    expect(setup.sim.countRequests({ vendor: 'acedata' })).toBe(before);
   });
 
   it('with several vendors, an operation the default lacks goes to one that has it', async () => {
-    const gw = simGateway(ctx.sim, { default: 'acedata' });
-    const job = await gw.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
+    const gateway = simGateway(setup.sim, { default: 'acedata' });
+    const job = await gateway.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
     expect(job.provider).not.toBe('acedata');
-    expect((await gw.wait(job)).images).toHaveLength(1);
+    expect((await gateway.wait(job)).images).toHaveLength(1);
   });
 });
 
@@ -109,12 +111,12 @@ describe('shared retry settings', () => {
         ++calls === 1
           ? new Response('{}', { status: 503 })
           : Response.json({ task_id: 't-1', task_type: 'imagine', status: 'processing', percentage: '10' });
-      const gw = createGateway({
+      const gateway = createGateway({
         providers: { apiframe: { apiKey: 'k', fetch } },
         backoff: { baseMs: 5_000, maxMs: 5_000 },
       });
       let settled = false;
-      const job = gw.get('apiframe:t-1').finally(() => {
+      const job = gateway.get('apiframe:t-1').finally(() => {
         settled = true;
       });
       await vi.advanceTimersByTimeAsync(4_900);

@@ -10,7 +10,7 @@ function mocks() {
   return { imaginepro, apiframe, acedata };
 }
 
-const submits = (m: MockProvider) => m.calls.filter((c) => c.method === 'imagine').length;
+const submits = (mock: MockProvider) => mock.calls.filter((call) => call.method === 'imagine').length;
 
 describe('configuration', () => {
   it('says what to set when nothing is configured', () => {
@@ -35,39 +35,39 @@ describe('configuration', () => {
 
 describe('routing', () => {
   it('follow-ups go to the vendor in the job id, whatever the default', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro' });
-    const onApiframe = await m.apiframe.run({ prompt: 'fox' });
-    const up = await gw.upscale(onApiframe.id, 2);
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro' });
+    const onApiframe = await vendors.apiframe.run({ prompt: 'fox' });
+    const up = await gateway.upscale(onApiframe.id, 2);
     expect(up.provider).toBe('apiframe');
-    expect(await gw.wait(up)).toMatchObject({ provider: 'apiframe', status: 'succeeded' });
-    expect(m.imaginepro.calls).toEqual([]);
+    expect(await gateway.wait(up)).toMatchObject({ provider: 'apiframe', status: 'succeeded' });
+    expect(vendors.imaginepro.calls).toEqual([]);
   });
 
   it('an id for a vendor that is not configured is a clear error', async () => {
     const { imaginepro } = mocks();
-    const gw = createGateway({ providers: { imaginepro } });
-    await expect(gw.get('apiframe:123')).rejects.toThrow(
+    const gateway = createGateway({ providers: { imaginepro } });
+    await expect(gateway.get('apiframe:123')).rejects.toThrow(
       /belongs to apiframe, which is not configured.*APIFRAME_API_KEY/,
     );
-    await expect(gw.get('no-prefix')).rejects.toThrow(/not a gateway job id/);
+    await expect(gateway.get('no-prefix')).rejects.toThrow(/not a gateway job id/);
   });
 
   it('getMany keeps the order across vendors', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m });
-    const a = await m.apiframe.imagine({ prompt: 'a' });
-    const b = await m.imaginepro.imagine({ prompt: 'b' });
-    const c = await m.apiframe.imagine({ prompt: 'c' });
-    const got = await gw.getMany([a, b.id, c]);
-    expect(got.map((j) => j.id)).toEqual([a.id, b.id, c.id]);
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors });
+    const a = await vendors.apiframe.imagine({ prompt: 'a' });
+    const b = await vendors.imaginepro.imagine({ prompt: 'b' });
+    const c = await vendors.apiframe.imagine({ prompt: 'c' });
+    const got = await gateway.getMany([a, b.id, c]);
+    expect(got.map((update) => update.id)).toEqual([a.id, b.id, c.id]);
   });
 
   it('the same code runs on every vendor by changing one config value', async () => {
     for (const name of ['imaginepro', 'apiframe', 'acedata'] as const) {
-      const gw = createGateway({ providers: mocks(), default: name });
-      const grid = await gw.run({ prompt: 'a red fox in snow' });
-      const up = await gw.wait(await gw.upscale(grid, 1));
+      const gateway = createGateway({ providers: mocks(), default: name });
+      const grid = await gateway.run({ prompt: 'a red fox in snow' });
+      const up = await gateway.wait(await gateway.upscale(grid, 1));
       expect([grid.provider, up.provider]).toEqual([name, name]);
       expect(up.images).toHaveLength(1);
     }
@@ -76,11 +76,14 @@ describe('routing', () => {
 
 describe('fallback', () => {
   it('a vendor that is down: the next one serves the submission, and the result says so', async () => {
-    const m = mocks();
+    const vendors = mocks();
     const onFallback = vi.fn();
-    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'], onFallback });
-    m.imaginepro.failNext('imagine', new ProviderError('503 from imaginepro', { provider: 'imaginepro', status: 503 }));
-    const job = await gw.imagine({ prompt: 'fox' });
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro', fallback: ['apiframe'], onFallback });
+    vendors.imaginepro.failNext(
+      'imagine',
+      new ProviderError('503 from imaginepro', { provider: 'imaginepro', status: 503 }),
+    );
+    const job = await gateway.imagine({ prompt: 'fox' });
     expect(job.provider).toBe('apiframe');
     expect(job.id.startsWith('apiframe:')).toBe(true);
     expect(onFallback).toHaveBeenCalledWith(expect.objectContaining({ from: 'imaginepro', to: 'apiframe' }));
@@ -91,10 +94,10 @@ describe('fallback', () => {
     ['out of credits', () => new MjGateError('insufficient_credits', 'no credits', { provider: 'imaginepro' })],
     ['bad key', () => new MjGateError('authentication', 'bad key', { provider: 'imaginepro' })],
   ])('%s → fallback', async (_name, error) => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
-    m.imaginepro.failNext('imagine', error());
-    await expect(gw.imagine({ prompt: 'fox' })).resolves.toMatchObject({ provider: 'apiframe' });
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro', fallback: ['apiframe'] });
+    vendors.imaginepro.failNext('imagine', error());
+    await expect(gateway.imagine({ prompt: 'fox' })).resolves.toMatchObject({ provider: 'apiframe' });
   });
 
   it.each([
@@ -105,69 +108,82 @@ describe('fallback', () => {
       () => new ProviderError('500 after send', { provider: 'imaginepro', mayHaveCreatedJob: true }),
     ],
   ])('%s is never re-routed', async (_name, error) => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
-    const e = error();
-    m.imaginepro.failNext('imagine', e);
-    await expect(gw.imagine({ prompt: 'fox' })).rejects.toBe(e);
-    expect(submits(m.apiframe)).toBe(0);
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro', fallback: ['apiframe'] });
+    const thrown = error();
+    vendors.imaginepro.failNext('imagine', thrown);
+    // The vendor's error surfaces (core may hand out a completed copy of it, e.g. with its submission).
+    const surfaced = await gateway.imagine({ prompt: 'fox' }).catch((caught: unknown) => caught);
+    expect(surfaced).toBeInstanceOf(thrown.constructor);
+    expect(surfaced).toMatchObject({
+      code: thrown.code,
+      message: thrown.message,
+      mayHaveCreatedJob: thrown.mayHaveCreatedJob,
+    });
+    expect(submits(vendors.apiframe)).toBe(0);
   });
 
   it('fallback is for submissions only: a failing follow-up is not re-routed', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
-    const grid = await gw.run({ prompt: 'fox' });
-    m.imaginepro.failNext('act', new ProviderError('down', { provider: 'imaginepro' }));
-    await expect(gw.upscale(grid, 1)).rejects.toThrow('down');
-    expect(m.apiframe.calls).toEqual([]);
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro', fallback: ['apiframe'] });
+    const grid = await gateway.run({ prompt: 'fox' });
+    vendors.imaginepro.failNext('act', new ProviderError('down', { provider: 'imaginepro' }));
+    await expect(gateway.upscale(grid, 1)).rejects.toThrow('down');
+    expect(vendors.apiframe.calls).toEqual([]);
   });
 
   it('when every vendor fails, the last error surfaces', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro', fallback: ['apiframe'] });
-    m.imaginepro.failNext('imagine', new ProviderError('ip down'));
-    m.apiframe.failNext('imagine', new ProviderError('af down'));
-    await expect(gw.imagine({ prompt: 'fox' })).rejects.toThrow('af down');
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro', fallback: ['apiframe'] });
+    vendors.imaginepro.failNext('imagine', new ProviderError('ip down'));
+    vendors.apiframe.failNext('imagine', new ProviderError('af down'));
+    await expect(gateway.imagine({ prompt: 'fox' })).rejects.toThrow('af down');
   });
 
   it('a vendor that keeps failing is skipped during its cool-down', async () => {
-    const m = mocks();
-    const gw = createGateway({
-      providers: m,
+    const vendors = mocks();
+    const gateway = createGateway({
+      providers: vendors,
       default: 'imaginepro',
       fallback: ['apiframe'],
       cooldownAfter: 2,
       cooldownMs: 60_000,
     });
-    m.imaginepro.failNext('imagine', new ProviderError('down'), new ProviderError('down'));
-    await gw.imagine({ prompt: '1' });
-    await gw.imagine({ prompt: '2' });
-    expect(submits(m.imaginepro)).toBe(2);
-    const third = await gw.imagine({ prompt: '3' });
+    vendors.imaginepro.failNext('imagine', new ProviderError('down'), new ProviderError('down'));
+    await gateway.imagine({ prompt: '1' });
+    await gateway.imagine({ prompt: '2' });
+    expect(submits(vendors.imaginepro)).toBe(2);
+    const third = await gateway.imagine({ prompt: '3' });
     expect(third.provider).toBe('apiframe');
-    expect(submits(m.imaginepro)).toBe(2);
+    expect(submits(vendors.imaginepro)).toBe(2);
   });
 });
 
 describe('capabilities', () => {
   it('an operation goes to a configured vendor that supports it', async () => {
-    const m = mocks();
-    const noFaceSwap = { ...m.acedata, capabilities: { ...m.acedata.capabilities, operations: ['imagine' as const] } };
-    const gw = createGateway({ providers: { acedata: noFaceSwap, apiframe: m.apiframe }, default: 'acedata' });
-    const job = await gw.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
+    const vendors = mocks();
+    const noFaceSwap = {
+      ...vendors.acedata,
+      capabilities: { ...vendors.acedata.capabilities, operations: ['imagine' as const] },
+    };
+    const gateway = createGateway({
+      providers: { acedata: noFaceSwap, apiframe: vendors.apiframe },
+      default: 'acedata',
+    });
+    const job = await gateway.faceSwap({ sourceUrl: 'https://x.example/a.png', targetUrl: 'https://x.example/b.png' });
     expect(job.provider).toBe('apiframe');
-    expect(gw.capabilities.operations).toContain('faceswap');
+    expect(gateway.capabilities.operations).toContain('faceswap');
   });
 });
 
 describe('webhooks', () => {
   it('one handler verifies and normalises callbacks for every vendor', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro' });
     const jobs: string[] = [];
-    const handler = createWebhookHandler(gw, { onJob: (job) => void jobs.push(job.id) });
-    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
-    const handedOut = (m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
+    const handler = createWebhookHandler(gateway, { onJob: (job) => void jobs.push(job.id) });
+    const job = await gateway.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const handedOut = (vendors.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
     expect(new URL(handedOut).searchParams.get('mjgate_provider')).toBe('imaginepro');
     const ok = await handler(new Request(handedOut, { method: 'POST', body: JSON.stringify({ id: job.id }) }));
     expect(ok.status).toBe(200);
@@ -183,19 +199,50 @@ describe('webhooks', () => {
   });
 });
 
+describe('webhook routing without the gateway touching the URL', () => {
+  // imaginepro and apiframe sign (they have a secret), acedata does not: both must route.
+  it.each(['imaginepro', 'acedata', 'apiframe'] as const)(
+    'a callback for %s reaches that vendor: its client tags the URL, the gateway passes the caller’s URL on as given',
+    async (vendor) => {
+      const vendors = mocks();
+      const gateway = createGateway({ providers: vendors, default: vendor });
+      const handedToClient = vi.spyOn(vendors[vendor], 'imagine');
+      const callerUrl = 'https://app.example/hooks/mj?app=1';
+      const job = await gateway.imagine({ prompt: 'fox', webhookUrl: callerUrl });
+      expect(handedToClient.mock.calls[0]![0].webhookUrl).toBe(callerUrl);
+
+      const handedToVendor = new URL((vendors[vendor].calls[0]!.args[0] as { webhookUrl: string }).webhookUrl);
+      expect(handedToVendor.searchParams.get('mjgate_provider')).toBe(vendor);
+      expect(handedToVendor.searchParams.has('mjgate_sig')).toBe(vendor !== 'acedata');
+
+      const jobs: string[] = [];
+      const handler = createWebhookHandler(gateway, { onJob: (received) => void jobs.push(received.id) });
+      const answer = await handler(
+        new Request(handedToVendor, { method: 'POST', body: JSON.stringify({ id: job.id }) }),
+      );
+      expect(answer.status).toBe(200);
+      expect(jobs).toEqual([job.id]);
+      const parsedBy = Object.entries(vendors)
+        .filter(([, mock]) => mock.calls.some((call) => call.method === 'parseWebhook'))
+        .map(([name]) => name);
+      expect(parsedBy).toEqual([vendor]);
+    },
+  );
+});
+
 describe('webhook handler answers', () => {
   it('500 when the app’s onJob fails (so the vendor delivers again), 401 for a body that is no callback, 405 for GET', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro' });
     const errors: string[] = [];
-    const handler = createWebhookHandler(gw, {
+    const handler = createWebhookHandler(gateway, {
       onJob: () => {
         throw new Error('database down');
       },
-      onError: (e) => void errors.push(e.message),
+      onError: (error) => void errors.push(error.message),
     });
-    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
-    const url = (m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
+    const job = await gateway.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const url = (vendors.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl;
     const failed = await handler(new Request(url, { method: 'POST', body: JSON.stringify({ id: job.id }) }));
     expect(failed.status).toBe(500);
     expect(errors).toEqual(['database down']);
@@ -209,15 +256,15 @@ describe('webhook handler answers', () => {
 
 describe('webhook handler on Node', () => {
   const response = () => {
-    const r = {
+    const written = {
       statusCode: 0,
       body: '',
       setHeader: () => undefined,
       end(body?: string) {
-        r.body = body ?? '';
+        written.body = body ?? '';
       },
     };
-    return r;
+    return written;
   };
   const nodeRequest = (url: string, headers: Record<string, string>, ...parts: (string | Error)[]) => ({
     method: 'POST',
@@ -232,18 +279,21 @@ describe('webhook handler on Node', () => {
   });
 
   it('never rejects: a client hanging up mid-body gets 400, a garbled Host still verifies by the query', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro' });
     const errors: string[] = [];
-    const handler = createWebhookHandler(gw, { onJob: () => {}, onError: (e) => void errors.push(e.message) });
+    const handler = createWebhookHandler(gateway, {
+      onJob: () => {},
+      onError: (error) => void errors.push(error.message),
+    });
     const hungUp = response();
     const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     await expect(handler.node(nodeRequest('/hooks/mj', {}, '{"id":', reset), hungUp)).resolves.toBeUndefined();
     expect(hungUp.statusCode).toBe(400);
     expect(errors).toEqual(['aborted']);
 
-    const job = await gw.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
-    const handedOut = new URL((m.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl);
+    const job = await gateway.imagine({ prompt: 'fox', webhookUrl: 'https://app.example/hooks/mj' });
+    const handedOut = new URL((vendors.imaginepro.calls[0]!.args[0] as { webhookUrl: string }).webhookUrl);
     const garbled = response();
     const req = nodeRequest(
       handedOut.pathname + handedOut.search,
@@ -255,10 +305,10 @@ describe('webhook handler on Node', () => {
   });
 
   it('refuses a body over maxBodyBytes with 413 (Node and Fetch) without handing it on', async () => {
-    const m = mocks();
-    const gw = createGateway({ providers: m, default: 'imaginepro' });
+    const vendors = mocks();
+    const gateway = createGateway({ providers: vendors, default: 'imaginepro' });
     const onJob = vi.fn();
-    const handler = createWebhookHandler(gw, { onJob, maxBodyBytes: 64 });
+    const handler = createWebhookHandler(gateway, { onJob, maxBodyBytes: 64 });
     const big = 'x'.repeat(40);
     const res = response();
     await handler.node(nodeRequest('/hooks/mj', {}, big, big), res);
@@ -266,7 +316,7 @@ describe('webhook handler on Node', () => {
     const viaFetch = await handler(new Request('https://app.example/hooks/mj', { method: 'POST', body: big + big }));
     expect(viaFetch.status).toBe(413);
     expect(onJob).not.toHaveBeenCalled();
-    expect(m.imaginepro.calls.filter((c) => c.method === 'parseWebhook')).toHaveLength(0);
+    expect(vendors.imaginepro.calls.filter((c) => c.method === 'parseWebhook')).toHaveLength(0);
   });
 });
 

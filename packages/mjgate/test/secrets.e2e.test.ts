@@ -23,21 +23,21 @@ describe.each(VENDORS)('no secret in any message or log line (%s)', (vendor) => 
     const logger = { debug: record, warn: record };
     const only = (apiKey: string) =>
       Object.fromEntries([[vendor, { apiKey, baseUrl: sim.urls[vendor], pace: { submit: 0, read: 0 } }]]);
-    const gw = createGateway({
+    const gateway = createGateway({
       providers: only(KEY),
       webhookSecret: HOOK_SECRET,
       logger,
       poll: { intervalMs: 20, maxIntervalMs: 50 },
     });
     const errors: string[] = [];
-    const handler = createWebhookHandler(gw, { onJob: () => {}, onError: (e) => void errors.push(e.message) });
+    const handler = createWebhookHandler(gateway, { onJob: () => {}, onError: (e) => void errors.push(e.message) });
 
     sim.faults.add({ vendor, category: 'status', kind: 'status', status: 503, times: 1 });
-    const grid = await gw.run({ prompt: 'a red fox', webhookUrl: 'https://app.example/hooks' });
-    await gw.wait(await gw.upscale(grid, 1));
+    const grid = await gateway.run({ prompt: 'a red fox', webhookUrl: 'https://app.example/hooks' });
+    await gateway.wait(await gateway.upscale(grid, 1));
 
     const denied = createGateway({ providers: only(`${KEY}-wrong`), logger });
-    const authError = await denied.imagine({ prompt: 'a red fox' }).catch((e: unknown) => e);
+    const authError = await denied.imagine({ prompt: 'a red fox' }).catch((error: unknown) => error);
     expect(MjGateError.isInstance(authError)).toBe(true);
     errors.push((authError as Error).message);
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type MidjourneyClient, signWebhookUrl, WebhookVerificationError } from '@mjgate/core';
+import { type MidjourneyClient, WebhookVerificationError } from '@mjgate/core';
+import { signWebhookUrl } from '@mjgate/core/provider';
 import { describe, expect, it } from 'vitest';
 import { createGateway, createWebhookHandler } from '../src/index.js';
 import { VENDORS, type Vendor } from './helpers.js';

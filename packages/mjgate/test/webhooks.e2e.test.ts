@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Job, signWebhookUrl } from '@mjgate/core';
+import type { Job } from '@mjgate/core';
+import { signWebhookUrl } from '@mjgate/core/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookHandler } from '../src/index.js';
 import { simGateway, useSimulator, VENDORS } from './helpers.js';
 
-const ctx = useSimulator();
+const setup = useSimulator();
 const SECRET = 'whsec_e2e_0123456789';
 let server: Server;
 let hookUrl: string;
@@ -14,8 +15,8 @@ const rejected: { status: number; url: string }[] = [];
 let verifier: ReturnType<typeof createWebhookHandler>;
 
 beforeAll(async () => {
-  const gw = simGateway(ctx.sim, { webhookSecret: SECRET });
-  verifier = createWebhookHandler(gw, { onJob: (job) => void received.push({ job, vendor: job.provider }) });
+  const gateway = simGateway(setup.sim, { webhookSecret: SECRET });
+  verifier = createWebhookHandler(gateway, { onJob: (job) => void received.push({ job, vendor: job.provider }) });
   server = createServer((req, res) => {
     const original = res.end.bind(res);
     res.end = ((body?: string) => {
@@ -31,10 +32,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe.each(VENDORS)('webhooks from %s', (vendor) => {
   it('a real callback is verified, normalised to the same Job as polling, and accepted', async () => {
-    const gw = simGateway(ctx.sim, { default: vendor, webhookSecret: SECRET });
-    const job = await gw.imagine({ prompt: 'a red fox', webhookUrl: hookUrl });
-    const polled = await gw.wait(job);
-    await ctx.sim.ledger.settled();
+    const gateway = simGateway(setup.sim, { default: vendor, webhookSecret: SECRET });
+    const job = await gateway.imagine({ prompt: 'a red fox', webhookUrl: hookUrl });
+    const polled = await gateway.wait(job);
+    await setup.sim.ledger.settled();
     const mine = received.filter((r) => r.job.id === job.id);
     expect(mine.length).toBeGreaterThan(0);
     const final = mine.at(-1)!.job;
@@ -44,15 +45,15 @@ describe.each(VENDORS)('webhooks from %s', (vendor) => {
   });
 
   it('a callback signed with another secret is rejected', async () => {
-    const other = simGateway(ctx.sim, { default: vendor, webhookSecret: 'whsec_someone_else_987' });
+    const other = simGateway(setup.sim, { default: vendor, webhookSecret: 'whsec_someone_else_987' });
     const before = rejected.length;
     const job = await other.imagine({ prompt: 'a red fox', webhookUrl: hookUrl });
     await other.wait(job);
-    await ctx.sim.ledger.settled();
+    await setup.sim.ledger.settled();
     expect(received.some((r) => r.job.id === job.id)).toBe(false);
     expect(rejected.length).toBeGreaterThan(before);
     expect(rejected.at(-1)!.status).toBe(401);
-    const deliveries = ctx.sim.ledger.webhooks({ vendor, jobId: job.providerJobId });
+    const deliveries = setup.sim.ledger.webhooks({ vendor, jobId: job.providerJobId });
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d) => d.status === 401)).toBe(true);
   });
@@ -65,11 +66,11 @@ describe.each(VENDORS)('webhooks from %s', (vendor) => {
 describe.each(VENDORS)('forged callbacks to %s URLs', (vendor) => {
   /** A finished job with a webhook, and the last callback the simulator delivered for it. */
   async function finished(prompt: string) {
-    const gw = simGateway(ctx.sim, { default: vendor, webhookSecret: SECRET });
-    const job = await gw.imagine({ prompt, webhookUrl: hookUrl });
-    const polled = await gw.wait(job);
-    await ctx.sim.ledger.settled();
-    const delivery = ctx.sim.ledger.webhooks({ vendor, jobId: job.providerJobId }).at(-1);
+    const gateway = simGateway(setup.sim, { default: vendor, webhookSecret: SECRET });
+    const job = await gateway.imagine({ prompt, webhookUrl: hookUrl });
+    const polled = await gateway.wait(job);
+    await setup.sim.ledger.settled();
+    const delivery = setup.sim.ledger.webhooks({ vendor, jobId: job.providerJobId }).at(-1);
     if (!delivery) throw new Error(`the simulator delivered no callback for ${job.id}`);
     return { job, polled, delivery };
   }
@@ -78,7 +79,7 @@ describe.each(VENDORS)('forged callbacks to %s URLs', (vendor) => {
   function receiver(confirm?: boolean) {
     const jobs: Job[] = [];
     const errors: string[] = [];
-    const handler = createWebhookHandler(simGateway(ctx.sim, { webhookSecret: SECRET }), {
+    const handler = createWebhookHandler(simGateway(setup.sim, { webhookSecret: SECRET }), {
       onJob: (job) => void jobs.push(job),
       onError: (error) => void errors.push(error.message),
       confirm,
@@ -90,7 +91,7 @@ describe.each(VENDORS)('forged callbacks to %s URLs', (vendor) => {
 
   it('a replayed callback carrying another result: onJob gets what the vendor reports, not the forgery', async () => {
     const { polled, delivery } = await finished('a red fox');
-    const forged = JSON.parse(JSON.stringify(delivery.body).replaceAll(ctx.sim.url, 'https://attacker.example'));
+    const forged = JSON.parse(JSON.stringify(delivery.body).replaceAll(setup.sim.url, 'https://attacker.example'));
     expect(JSON.stringify(forged)).toContain('attacker.example');
 
     const confirming = receiver();
@@ -127,5 +128,38 @@ describe.each(VENDORS)('forged callbacks to %s URLs', (vendor) => {
     expect(await post(url, delivery.headers, body)).toBe(401);
     expect(jobs).toEqual([]);
     expect(errors).toEqual([expect.stringMatching(`does not know job ${vendor}:${madeUp}`)]);
+  });
+});
+
+/**
+ * With no webhook secret nothing is signed, yet each callback still reaches its vendor through the
+ * gateway: the adapter's client tags the URL with `mjgate_provider`; the gateway hands the caller's URL
+ * on untouched.
+ */
+describe.each(VENDORS)('unsigned callbacks from %s', (vendor) => {
+  it('carry the vendor in their URL and reach it through a gateway whose default is another vendor', async () => {
+    const gateway = simGateway(setup.sim, { default: vendor });
+    const job = await gateway.imagine({ prompt: 'a red fox', webhookUrl: `${hookUrl}?app=unsigned` });
+    const polled = await gateway.wait(job);
+    await setup.sim.ledger.settled();
+    const delivery = setup.sim.ledger.webhooks({ vendor, jobId: job.providerJobId }).at(-1);
+    if (!delivery) throw new Error(`the simulator delivered no callback for ${job.id}`);
+    const query = new URL(delivery.url).searchParams;
+    expect(query.get('mjgate_provider')).toBe(vendor);
+    expect(query.get('app')).toBe('unsigned');
+    expect(query.has('mjgate_sig')).toBe(false);
+
+    const jobs: Job[] = [];
+    const otherDefault = VENDORS.find((name) => name !== vendor)!;
+    const handler = createWebhookHandler(simGateway(setup.sim, { default: otherDefault }), {
+      onJob: (received) => void jobs.push(received),
+    });
+    const request = new Request(delivery.url, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: JSON.stringify(delivery.body),
+    });
+    expect((await handler(request)).status).toBe(200);
+    expect(jobs).toEqual([expect.objectContaining({ id: polled.id, provider: vendor, status: 'succeeded' })]);
   });
 });

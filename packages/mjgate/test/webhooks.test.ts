@@ -1,7 +1,8 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiFrame } from '@mjgate/apiframe';
-import { type Job, type MidjourneyClient, signWebhookUrl, WebhookVerificationError } from '@mjgate/core';
+import { type Job, type MidjourneyClient, WebhookVerificationError } from '@mjgate/core';
+import { signWebhookUrl } from '@mjgate/core/provider';
 import { createImaginePro } from '@mjgate/imaginepro';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

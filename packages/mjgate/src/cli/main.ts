@@ -4,11 +4,12 @@ import { extname } from 'node:path';
 import { type ActionId, type Job, JobFailedError, MjGateError, parseAction, VERSION } from '@mjgate/core';
 import { startSimulator } from '@mjgate/simulator';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { configFromEnv } from '../config.js';
+import { apiKeyVariables, configFromEnv, GATEWAY_ENV } from '../config.js';
 import { builtinCapabilities } from '../gateway.js';
+import { BUILTIN_PROVIDERS, BUILTIN_VENDORS } from '../vendors.js';
 import { saveResults } from './files.js';
 import { progressView } from './progress.js';
-import { openSession, type Session } from './setup.js';
+import { openSession, type Session, SIMULATOR_ENV } from './setup.js';
 
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, unexpected: 1, usage: 2, jobFailed: 3, jobTimeout: 4, provider: 5 } as const;
@@ -24,10 +25,10 @@ interface Common {
 
 /** A commander parser for a number > 0: `--timeout abc` is a usage error, not a NaN deadline. */
 function positive(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0)
     throw new InvalidArgumentError('expected a number above 0.');
-  return n;
+  return number;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -49,50 +50,50 @@ function exitCodeOf(error: unknown): number {
 }
 
 /** Prints a job for a person (a few lines) or for a script (`--json`: the Job as JSON on stdout). */
-function printJob(job: Job, opts: Common, files: string[] = []): void {
-  if (opts.json) {
+function printJob(job: Job, options: Common, files: string[] = []): void {
+  if (options.json) {
     process.stdout.write(`${JSON.stringify(files.length ? { ...job, files } : job, null, 2)}\n`);
     return;
   }
   const lines = [`${job.id}  ${job.status}${job.progress !== null ? ` ${job.progress}%` : ''}  (${job.provider})`];
   if (job.gridUrl) lines.push(`grid: ${job.gridUrl}`);
-  job.images.forEach((img, i) => {
-    lines.push(`image ${i + 1}: ${img.url}`);
+  job.images.forEach((image, index) => {
+    lines.push(`image ${index + 1}: ${image.url}`);
   });
   for (const url of job.videoUrls) lines.push(`video: ${url}`);
-  job.texts.forEach((t, i) => {
-    lines.push(`${i + 1}. ${t}`);
+  job.texts.forEach((text, index) => {
+    lines.push(`${index + 1}. ${text}`);
   });
   if (job.seed) lines.push(`seed: ${job.seed}`);
   if (job.actions.length) lines.push(`actions: ${job.actions.join(' ')}`);
   if (job.error) lines.push(`error: ${job.error.code}: ${job.error.message}`);
-  for (const f of files) lines.push(`saved ${f}`);
+  for (const file of files) lines.push(`saved ${file}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Waits (when asked) with a progress display, saves files with --out, then prints. */
-async function finish(session: Session, job: Job, opts: Common, wait: boolean): Promise<void> {
+async function finish(session: Session, job: Job, options: Common, wait: boolean): Promise<void> {
   let result = job;
-  if (wait || opts.out) {
-    const mode = opts.json || opts.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines';
+  if (wait || options.out) {
+    const mode = options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines';
     const view = progressView(mode, job.operation === 'action' ? (job.action ?? 'action') : job.operation);
     try {
       result = await session.gateway.wait(job, {
-        timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
-        onProgress: (j) => view.update(j),
+        timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
+        onProgress: (current) => view.update(current),
       });
     } finally {
       view.stop();
     }
   }
-  const files = opts.out && result.status === 'succeeded' ? await saveResults(result, opts.out) : [];
-  printJob(result, opts, files);
+  const files = options.out && result.status === 'succeeded' ? await saveResults(result, options.out) : [];
+  printJob(result, options, files);
 }
 
-async function withSession(opts: Common, fn: (s: Session) => Promise<void>): Promise<void> {
-  const session = await openSession(opts.provider, opts.json || opts.quiet ? () => {} : say);
+async function withSession(options: Common, run: (session: Session) => Promise<void>): Promise<void> {
+  const session = await openSession(options.provider, options.json || options.quiet ? () => {} : say);
   try {
-    await fn(session);
+    await run(session);
   } finally {
     await session.close();
   }
@@ -106,9 +107,22 @@ async function maskFromFile(path: string): Promise<string> {
   return `data:${type ?? 'image/png'};base64,${bytes.toString('base64')}`;
 }
 
+/** The CLI's environment help: the API-key variables come from the vendor registry, aligned in one column. */
+function environmentHelp(): string {
+  const rows: [string, string][] = [
+    [apiKeyVariables().join(', '), 'a vendor is used when its key is set'],
+    [`${GATEWAY_ENV.provider}, ${GATEWAY_ENV.fallback}`, 'default vendor, fallback order (comma-separated)'],
+    ['<VENDOR>_BASE_URL', 'another base URL (a proxy, or a simulator)'],
+    [SIMULATOR_ENV.url, "with no key: use this running simulator (see 'mjgate sim')"],
+  ];
+  const width = Math.max(...rows.map(([variables]) => variables.length)) + 3;
+  return rows.map(([variables, meaning]) => `  ${variables.padEnd(width)}${meaning}`).join('\n');
+}
+
 export function buildProgram(): Command {
+  const vendorTitles = BUILTIN_PROVIDERS.map((name) => BUILTIN_VENDORS[name].title).join(', ');
   const program = new Command('mjgate')
-    .description('Midjourney through any vendor: ImaginePro, AceData Cloud, APIFRAME — or the built-in simulator')
+    .description(`Midjourney through any vendor: ${vendorTitles} — or the built-in simulator`)
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride()
@@ -116,20 +130,15 @@ export function buildProgram(): Command {
       'after',
       `
 Environment:
-  IMAGINEPRO_API_KEY, ACEDATA_API_KEY, APIFRAME_API_KEY   a vendor is used when its key is set
-  MJGATE_PROVIDER, MJGATE_FALLBACK                          default vendor, fallback order (comma-separated)
-  <VENDOR>_BASE_URL                                         another base URL (a proxy, or a simulator)
-  MJGATE_SIMULATOR_URL                                      with no key: use this running simulator (see 'mjgate sim')
+${environmentHelp()}
   With no key and no simulator URL, each command runs on a simulator started in-process.
 
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait timed out, 5 provider error.`,
     );
 
-  const common = (cmd: Command, waitDefault: boolean) =>
-    cmd
-      .addOption(
-        new Option('-p, --provider <name>', 'vendor for new jobs').choices(['imaginepro', 'acedata', 'apiframe']),
-      )
+  const common = (command: Command, waitDefault: boolean) =>
+    command
+      .addOption(new Option('-p, --provider <name>', 'vendor for new jobs').choices(BUILTIN_PROVIDERS))
       .option('--json', 'print the Job as JSON on stdout')
       .option('-q, --quiet', 'no progress output')
       .option('-o, --out <dir>', 'download the result images into this folder (implies --wait)')
@@ -141,15 +150,15 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .option('-a, --aspect <ratio>', "aspect ratio, e.g. '16:9'")
     .addOption(new Option('-m, --mode <mode>', 'speed mode').choices(['fast', 'relax', 'turbo']))
     .option('--image <url...>', 'image prompt URLs')
-    .action(async (prompt: string, opts: Common & { aspect?: string; mode?: 'fast'; image?: string[] }) =>
-      withSession(opts, async (s) => {
-        const job = await s.gateway.imagine({
+    .action(async (prompt: string, options: Common & { aspect?: string; mode?: 'fast'; image?: string[] }) =>
+      withSession(options, async (session) => {
+        const job = await session.gateway.imagine({
           prompt,
-          aspectRatio: opts.aspect,
-          mode: opts.mode,
-          imageUrls: opts.image,
+          aspectRatio: options.aspect,
+          mode: options.mode,
+          imageUrls: options.image,
         });
-        await finish(s, job, opts, !!opts.wait);
+        await finish(session, job, options, !!options.wait);
       }),
     );
 
@@ -164,73 +173,80 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .option('--mask <file>', 'mask image for vary-region (white = repaint)')
     .option('--prompt <text>', 'prompt for vary-region / custom-zoom')
     .option('--zoom <factor>', 'zoom for custom-zoom (1 < zoom ≤ 2)')
-    .action(async (id: string, label: string, opts: Common & { mask?: string; prompt?: string; zoom?: string }) =>
-      withSession(opts, async (s) => {
+    .action(async (id: string, label: string, options: Common & { mask?: string; prompt?: string; zoom?: string }) =>
+      withSession(options, async (session) => {
         const action = parseAction(label);
         if (!action)
           throw new MjGateError(
             'invalid_request',
             `Unknown action "${label}". Try upscale-1, variation-2, reroll, vary-strong, zoom-out-2x, pan-left…`,
           );
-        const job = await s.gateway.act(id, action as ActionId, {
-          prompt: opts.prompt,
-          zoom: opts.zoom ? Number(opts.zoom) : undefined,
-          mask: opts.mask ? await maskFromFile(opts.mask) : undefined,
+        const job = await session.gateway.act(id, action as ActionId, {
+          prompt: options.prompt,
+          zoom: options.zoom ? Number(options.zoom) : undefined,
+          mask: options.mask ? await maskFromFile(options.mask) : undefined,
         });
-        await finish(s, job, opts, !!opts.wait);
+        await finish(session, job, options, !!options.wait);
       }),
     );
 
   common(program.command('describe').argument('<image-url>'), true)
     .description('four prompts that describe an image')
-    .action(async (imageUrl: string, opts: Common) =>
-      withSession(opts, async (s) => finish(s, await s.gateway.describe({ imageUrl }), opts, opts.wait !== false)),
+    .action(async (imageUrl: string, options: Common) =>
+      withSession(options, async (session) =>
+        finish(session, await session.gateway.describe({ imageUrl }), options, options.wait !== false),
+      ),
     );
 
   common(program.command('blend').argument('<image-url...>', '2 to 5 image URLs'), false)
     .description('blend 2–5 images into a grid')
     .addOption(new Option('--dimensions <shape>').choices(['square', 'portrait', 'landscape']))
-    .action(async (imageUrls: string[], opts: Common & { dimensions?: 'square' }) =>
-      withSession(opts, async (s) =>
-        finish(s, await s.gateway.blend({ imageUrls, dimensions: opts.dimensions }), opts, !!opts.wait),
+    .action(async (imageUrls: string[], options: Common & { dimensions?: 'square' }) =>
+      withSession(options, async (session) =>
+        finish(
+          session,
+          await session.gateway.blend({ imageUrls, dimensions: options.dimensions }),
+          options,
+          !!options.wait,
+        ),
       ),
     );
 
   common(program.command('status').argument('<job-id>', "the job's id, e.g. apiframe:29e9…"), false)
     .description('check a job once')
-    .action(async (id: string, opts: Common) =>
-      withSession(opts, async (s) => finish(s, await s.gateway.get(id), opts, false)),
+    .action(async (id: string, options: Common) =>
+      withSession(options, async (session) => finish(session, await session.gateway.get(id), options, false)),
     );
 
   common(program.command('wait').argument('<job-id>', "the job's id, e.g. acedata:7489…"), true)
     .description('wait for a job to finish, with progress')
-    .action(async (id: string, opts: Common) =>
-      withSession(opts, async (s) => finish(s, await s.gateway.get(id), opts, true)),
+    .action(async (id: string, options: Common) =>
+      withSession(options, async (session) => finish(session, await session.gateway.get(id), options, true)),
     );
 
   program
     .command('providers')
     .description('which vendors are configured, and what each supports')
     .option('--json', 'print as JSON')
-    .action((opts: Common) => {
+    .action((options: Common) => {
       const env = configFromEnv();
       const configured = Object.keys(env.providers ?? {});
-      const primary = env.default ?? configured[0] ?? 'imaginepro';
-      const rows = Object.entries(builtinCapabilities()).map(([name, caps]) => ({
+      const primary = env.default ?? configured[0] ?? BUILTIN_PROVIDERS[0];
+      const rows = Object.entries(builtinCapabilities()).map(([name, capabilities]) => ({
         name,
         configured: configured.includes(name),
         default: name === primary,
-        operations: caps.operations,
-        actions: caps.actions,
-        batchGet: caps.batchGet,
-        webhooks: caps.webhooks,
-        cancel: caps.cancel,
+        operations: capabilities.operations,
+        actions: capabilities.actions,
+        batchGet: capabilities.batchGet,
+        webhooks: capabilities.webhooks,
+        cancel: capabilities.cancel,
       }));
-      if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       if (configured.length === 0) say('No API key configured: commands run on the built-in simulator.');
-      for (const r of rows) {
+      for (const row of rows) {
         process.stdout.write(
-          `${r.default ? '*' : ' '} ${r.name.padEnd(11)} ${r.configured ? 'configured  ' : 'no key      '} ${r.operations.join(', ')} | ${r.actions.length} actions | batch ${r.batchGet ? 'yes' : 'no'} | webhooks ${r.webhooks ? 'yes' : 'no'} | cancel ${r.cancel ? 'yes' : 'no'}\n`,
+          `${row.default ? '*' : ' '} ${row.name.padEnd(11)} ${row.configured ? 'configured  ' : 'no key      '} ${row.operations.join(', ')} | ${row.actions.length} actions | batch ${row.batchGet ? 'yes' : 'no'} | webhooks ${row.webhooks ? 'yes' : 'no'} | cancel ${row.cancel ? 'yes' : 'no'}\n`,
         );
       }
     });
@@ -238,27 +254,29 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
   common(program.command('demo'), true)
     .description('imagine → wait → upscale → wait → save, on your vendor or the built-in simulator')
     .option('--prompt <text>', 'the prompt', 'a red fox in snow, watercolor')
-    .action(async (opts: Common & { prompt: string }) =>
-      withSession({ ...opts, out: opts.out ?? 'mjgate-demo' }, async (s) => {
-        const out = opts.out ?? 'mjgate-demo';
+    .action(async (options: Common & { prompt: string }) =>
+      withSession({ ...options, out: options.out ?? 'mjgate-demo' }, async (session) => {
+        const out = options.out ?? 'mjgate-demo';
         const view = (label: string) =>
-          progressView(opts.json || opts.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', label);
-        say(`imagine "${opts.prompt}" on ${s.gateway.defaultProvider}`);
-        let v = view('imagine');
-        const grid = await s.gateway.run(
-          { prompt: opts.prompt, aspectRatio: '1:1' },
-          { onProgress: (j) => v.update(j) },
+          progressView(options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', label);
+        say(`imagine "${options.prompt}" on ${session.gateway.defaultProvider}`);
+        let progress = view('imagine');
+        const grid = await session.gateway.run(
+          { prompt: options.prompt, aspectRatio: '1:1' },
+          { onProgress: (current) => progress.update(current) },
         );
-        v.stop();
+        progress.stop();
         const gridFiles = await saveResults(grid, out);
         say('upscale-2 on the grid');
-        v = view('upscale-2');
-        const upscaled = await s.gateway.wait(await s.gateway.upscale(grid, 2), { onProgress: (j) => v.update(j) });
-        v.stop();
-        const upFiles = await saveResults(upscaled, out);
-        printJob(grid, opts, gridFiles);
-        printJob(upscaled, opts, upFiles);
-        say(`done: ${gridFiles.length + upFiles.length} files in ${out}`);
+        progress = view('upscale-2');
+        const upscaled = await session.gateway.wait(await session.gateway.upscale(grid, 2), {
+          onProgress: (current) => progress.update(current),
+        });
+        progress.stop();
+        const upscaleFiles = await saveResults(upscaled, out);
+        printJob(grid, options, gridFiles);
+        printJob(upscaled, options, upscaleFiles);
+        say(`done: ${gridFiles.length + upscaleFiles.length} files in ${out}`);
       }),
     );
 
@@ -268,17 +286,17 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .option('--port <port>', 'port', '8787')
     .option('--speed <factor>', 'clock compression (default 100)')
     .option('--api-key <key>', 'the only key it accepts')
-    .action(async (opts: { port: string; speed?: string; apiKey?: string }) => {
+    .action(async (options: { port: string; speed?: string; apiKey?: string }) => {
       const sim = await startSimulator({
-        port: Number(opts.port),
-        speed: opts.speed ? Number(opts.speed) : undefined,
-        apiKey: opts.apiKey,
+        port: Number(options.port),
+        speed: options.speed ? Number(options.speed) : undefined,
+        apiKey: options.apiKey,
       });
       process.stdout.write(
         [
           `simulator listening on ${sim.url}`,
-          `  export MJGATE_SIMULATOR_URL=${sim.url}`,
-          ...(opts.apiKey ? [`  export MJGATE_SIMULATOR_KEY=${opts.apiKey}`] : []),
+          `  export ${SIMULATOR_ENV.url}=${sim.url}`,
+          ...(options.apiKey ? [`  export ${SIMULATOR_ENV.apiKey}=${options.apiKey}`] : []),
           `  vendors: ${Object.values(sim.urls).join(' ')}`,
           '',
         ].join('\n'),

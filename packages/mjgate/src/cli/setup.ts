@@ -1,6 +1,7 @@
 import { startSimulator } from '@mjgate/simulator';
-import { BUILTIN_PROVIDERS, configFromEnv, type GatewayConfig, PROVIDER_ENV } from '../config.js';
+import { apiKeyVariables, configFromEnv, GATEWAY_ENV, type GatewayConfig } from '../config.js';
 import { createGateway, type Gateway } from '../gateway.js';
+import { BUILTIN_PROVIDERS } from '../vendors.js';
 
 /** Where the CLI's gateway points: real vendors, a running simulator, or one started in-process. */
 export interface Session {
@@ -9,14 +10,19 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** The CLI's own environment variables: a simulator to use when no vendor key is set. */
+export const SIMULATOR_ENV = { url: 'MJGATE_SIMULATOR_URL', apiKey: 'MJGATE_SIMULATOR_KEY' } as const;
+
 /** Settings for the simulator's fast clock: no vendor pacing, short polls. */
 const SIMULATED = { pace: { submit: 0, read: 0 }, poll: { intervalMs: 100, maxIntervalMs: 500 } };
 
 function simulatorConfig(url: string, apiKey: string, provider?: string): GatewayConfig {
   const base = url.replace(/\/+$/, '');
   return {
-    providers: Object.fromEntries(BUILTIN_PROVIDERS.map((p) => [p, { apiKey, baseUrl: `${base}/${p}`, ...SIMULATED }])),
-    default: provider ?? process.env.MJGATE_PROVIDER ?? 'imaginepro',
+    providers: Object.fromEntries(
+      BUILTIN_PROVIDERS.map((name) => [name, { apiKey, baseUrl: `${base}/${name}`, ...SIMULATED }]),
+    ),
+    default: provider ?? process.env[GATEWAY_ENV.provider] ?? BUILTIN_PROVIDERS[0],
   };
 }
 
@@ -26,7 +32,7 @@ function simulatorConfig(url: string, apiKey: string, provider?: string): Gatewa
  */
 export async function openSession(provider: string | undefined, say: (line: string) => void): Promise<Session> {
   const env = configFromEnv();
-  const hasKey = BUILTIN_PROVIDERS.some((p) => process.env[PROVIDER_ENV[p].apiKey]?.trim());
+  const hasKey = apiKeyVariables().some((variable) => process.env[variable]?.trim());
   if (hasKey) {
     return {
       gateway: createGateway({ ...env, default: provider ?? env.default }),
@@ -34,14 +40,14 @@ export async function openSession(provider: string | undefined, say: (line: stri
       close: async () => {},
     };
   }
-  const simUrl = process.env.MJGATE_SIMULATOR_URL?.trim();
+  const simUrl = process.env[SIMULATOR_ENV.url]?.trim();
   if (simUrl) {
-    const gateway = createGateway(simulatorConfig(simUrl, process.env.MJGATE_SIMULATOR_KEY ?? 'sim-key', provider));
+    const gateway = createGateway(simulatorConfig(simUrl, process.env[SIMULATOR_ENV.apiKey] ?? 'sim-key', provider));
     return { gateway, mode: 'simulator', close: async () => {} };
   }
   const sim = await startSimulator({ port: 0 });
   say(
-    `No API key configured: using the built-in simulator at ${sim.url}, which stops with this command (--out keeps the images; set ${BUILTIN_PROVIDERS.map((p) => PROVIDER_ENV[p].apiKey).join(', ')} to use a real vendor).`,
+    `No API key configured: using the built-in simulator at ${sim.url}, which stops with this command (--out keeps the images; set ${apiKeyVariables().join(', ')} to use a real vendor).`,
   );
   return {
     gateway: createGateway(simulatorConfig(sim.url, 'sim-key', provider)),

@@ -1,0 +1,16 @@
+/**
+ * Who the vendor is: the adapter's name and where APIFRAME's v1 ("Original") Midjourney API lives
+ * (vendor doc §0, §1.1). Static data, read by the client, the mapping and the gateway's registry.
+ */
+
+/** The provider name of this adapter, first part of every job id (`'apiframe:<task_id>'`). */
+export const PROVIDER = 'apiframe';
+
+/** APIFRAME's v1 ("Original") Midjourney API (§1.1); `api.apiframe.ai` is a probable alias (§11). */
+export const APIFRAME_BASE_URL = 'https://api.apiframe.pro';
+
+/** The environment variable the API key falls back to. */
+export const APIFRAME_API_KEY_ENV = 'APIFRAME_API_KEY';
+
+/** `/upload` refuses files above 2 MB (§3.20). */
+export const APIFRAME_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;

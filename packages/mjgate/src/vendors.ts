@@ -1,0 +1,109 @@
+import {
+  ACEDATA_API_KEY_ENV,
+  ACEDATA_BASE_URL,
+  ACEDATA_CAPABILITIES,
+  type AceDataOptions,
+  createAceData,
+} from '@mjgate/acedata';
+import {
+  APIFRAME_API_KEY_ENV,
+  APIFRAME_BASE_URL,
+  APIFRAME_CAPABILITIES,
+  type ApiFrameOptions,
+  createApiFrame,
+} from '@mjgate/apiframe';
+import type { Capabilities, MidjourneyClient, ProviderOptions } from '@mjgate/core';
+import {
+  createImaginePro,
+  IMAGINEPRO_API_KEY_ENV,
+  IMAGINEPRO_BASE_URL,
+  IMAGINEPRO_CAPABILITIES,
+  type ImagineProOptions,
+} from '@mjgate/imaginepro';
+
+/**
+ * One vendor mjgate ships an adapter for: how to build its client, and what is known about it
+ * without building one (building one needs an API key).
+ */
+export interface BuiltinVendor<Options = unknown> {
+  /** The vendor's name as people write it ("AceData Cloud"), for messages and help text. */
+  readonly title: string;
+  /** The adapter package, e.g. `@mjgate/acedata`. */
+  readonly packageName: string;
+  /** The adapter's factory. */
+  readonly create: (options: Options) => MidjourneyClient;
+  /** The environment variables the gateway reads for this vendor. */
+  readonly env: {
+    /** The API key (the adapter itself reads it too when `apiKey` is not given). */
+    readonly apiKey: string;
+    /** Another base URL: a proxy, or the simulator. */
+    readonly baseUrl: string;
+  };
+  /** The vendor's own API host, used when no `baseUrl` is given. */
+  readonly defaultBaseUrl: string;
+  /** What the adapter supports, as static data. */
+  readonly capabilities: Capabilities;
+}
+
+/** Keeps each vendor's own options type while checking the entry's shape. */
+function vendor<Options>(entry: BuiltinVendor<Options>): BuiltinVendor<Options> {
+  return entry;
+}
+
+/**
+ * The built-in vendors, in the order the gateway lists them: the one table the gateway, its
+ * configuration, the environment reader and the CLI read. Adding a vendor is a row here, its package
+ * as a dependency, a row in `test/adapter-shape.test.ts` (the compiler asks for it) and, for callbacks
+ * whose URL mjgate did not send, its body shape in `sniff.ts`. The API-key variable and the
+ * capabilities come from the adapter, so each is written once; only the base-URL variable, which only
+ * the gateway reads, is written here.
+ */
+export const BUILTIN_VENDORS = {
+  imaginepro: vendor<ImagineProOptions>({
+    title: 'ImaginePro',
+    packageName: '@mjgate/imaginepro',
+    create: createImaginePro,
+    env: { apiKey: IMAGINEPRO_API_KEY_ENV, baseUrl: 'IMAGINEPRO_BASE_URL' },
+    defaultBaseUrl: IMAGINEPRO_BASE_URL,
+    capabilities: IMAGINEPRO_CAPABILITIES,
+  }),
+  acedata: vendor<AceDataOptions>({
+    title: 'AceData Cloud',
+    packageName: '@mjgate/acedata',
+    create: createAceData,
+    env: { apiKey: ACEDATA_API_KEY_ENV, baseUrl: 'ACEDATA_BASE_URL' },
+    defaultBaseUrl: ACEDATA_BASE_URL,
+    capabilities: ACEDATA_CAPABILITIES,
+  }),
+  apiframe: vendor<ApiFrameOptions>({
+    title: 'APIFRAME',
+    packageName: '@mjgate/apiframe',
+    create: createApiFrame,
+    env: { apiKey: APIFRAME_API_KEY_ENV, baseUrl: 'APIFRAME_BASE_URL' },
+    defaultBaseUrl: APIFRAME_BASE_URL,
+    capabilities: APIFRAME_CAPABILITIES,
+  }),
+} as const;
+
+/** The name of a vendor mjgate ships an adapter for. */
+export type BuiltinProvider = keyof typeof BUILTIN_VENDORS;
+
+/** The options of a built-in vendor's adapter, e.g. `VendorOptions<'acedata'>` is `AceDataOptions`. */
+export type VendorOptions<Name extends BuiltinProvider> =
+  (typeof BUILTIN_VENDORS)[Name] extends BuiltinVendor<infer Options> ? Options : never;
+
+/** The vendors mjgate ships adapters for, in the registry's order. */
+export const BUILTIN_PROVIDERS = Object.keys(BUILTIN_VENDORS) as readonly BuiltinProvider[];
+
+/** True for the name of a vendor mjgate ships an adapter for. */
+export function isBuiltin(name: string): name is BuiltinProvider {
+  return Object.hasOwn(BUILTIN_VENDORS, name);
+}
+
+/**
+ * The built-in vendor `name`'s entry, its factory typed for the shared options the gateway passes
+ * (every adapter's own options only add optional settings to them).
+ */
+export function builtinVendor(name: BuiltinProvider): BuiltinVendor<ProviderOptions> {
+  return BUILTIN_VENDORS[name];
+}

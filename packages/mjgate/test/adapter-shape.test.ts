@@ -1,0 +1,101 @@
+import type { AceDataOptions, createAceData } from '@mjgate/acedata';
+import type { ApiFrameOptions, createApiFrame } from '@mjgate/apiframe';
+import { AuthenticationError, type MidjourneyClient, type ProviderOptions } from '@mjgate/core';
+import type { createImaginePro, ImagineProOptions } from '@mjgate/imaginepro';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import {
+  BUILTIN_PROVIDERS,
+  BUILTIN_VENDORS,
+  type BuiltinProvider,
+  builtinCapabilities,
+  PROVIDER_ENV,
+  type VendorOptions,
+} from '../src/index.js';
+
+/**
+ * Every adapter package has the same face, so a person adding a vendor knows what to export and the
+ * gateway's registry can list it: a `create<Vendor>` factory taking the package's `<Vendor>Options`,
+ * `<VENDOR>_CAPABILITIES` (static, equal to what a built client reports), `<VENDOR>_API_KEY_ENV`,
+ * `<VENDOR>_BASE_URL`, and a client that parses webhooks and finds lost submissions. The vendors
+ * come from the registry, so a new row there is checked here without a change to this file.
+ */
+
+/**
+ * Each vendor's factory and options type, as its package exports them. Keyed by the registry's
+ * names (checked below), so a vendor added to the registry fails to compile until it has a row.
+ */
+type ExportedTypes = {
+  imaginepro: { create: typeof createImaginePro; options: ImagineProOptions };
+  acedata: { create: typeof createAceData; options: AceDataOptions };
+  apiframe: { create: typeof createApiFrame; options: ApiFrameOptions };
+};
+
+describe('every adapter package exports the same shape (types)', () => {
+  it('a row per registry vendor; the factory takes the package’s options type, which the registry and the gateway use', () => {
+    expectTypeOf<keyof ExportedTypes>().toEqualTypeOf<BuiltinProvider>();
+    // The factory's (optional) argument is the exported options type.
+    expectTypeOf<{ [Name in BuiltinProvider]: Parameters<ExportedTypes[Name]['create']>[0] }>().toEqualTypeOf<{
+      [Name in BuiltinProvider]: ExportedTypes[Name]['options'] | undefined;
+    }>();
+    // The registry (and so the gateway's `providers` config) types each vendor with that same type.
+    expectTypeOf<{ [Name in BuiltinProvider]: VendorOptions<Name> }>().toEqualTypeOf<{
+      [Name in BuiltinProvider]: ExportedTypes[Name]['options'];
+    }>();
+    // Each vendor's options are the shared options plus its own settings, and its client is a MidjourneyClient.
+    expectTypeOf<ExportedTypes[BuiltinProvider]['options']>().toExtend<ProviderOptions>();
+    expectTypeOf<ReturnType<ExportedTypes[BuiltinProvider]['create']>>().toExtend<MidjourneyClient>();
+  });
+});
+
+describe.each(BUILTIN_PROVIDERS)('the %s adapter package', (name) => {
+  const vendor = BUILTIN_VENDORS[name];
+  const prefix = name.toUpperCase();
+  const load = async () => (await import(vendor.packageName)) as Record<string, unknown>;
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('exports one create<Vendor> factory, the one the registry uses', async () => {
+    const exported = await load();
+    const factories = Object.entries(exported).filter(
+      ([exportName, value]) => typeof value === 'function' && /^create[A-Z]/.test(exportName),
+    );
+    expect(factories).toHaveLength(1);
+    expect(factories[0]![1]).toBe(vendor.create);
+  });
+
+  it(`exports ${prefix}_CAPABILITIES: static data equal to what a built client reports`, async () => {
+    const exported = await load();
+    expect(exported[`${prefix}_CAPABILITIES`]).toBe(vendor.capabilities);
+    const client = vendor.create({ apiKey: 'shape-test-key' });
+    expect(client.capabilities).toEqual(vendor.capabilities);
+    // The gateway's view reads the registry, not a client.
+    expect(builtinCapabilities()[name]).toBe(vendor.capabilities);
+  });
+
+  it(`exports ${prefix}_API_KEY_ENV, the variable its factory reads the key from`, async () => {
+    const exported = await load();
+    expect(exported[`${prefix}_API_KEY_ENV`]).toBe(vendor.env.apiKey);
+    expect(PROVIDER_ENV[name].apiKey).toBe(vendor.env.apiKey);
+    vi.stubEnv(vendor.env.apiKey, '');
+    expect(() => vendor.create({})).toThrow(AuthenticationError);
+    expect(() => vendor.create({})).toThrow(vendor.env.apiKey);
+    vi.stubEnv(vendor.env.apiKey, 'key-from-the-environment');
+    expect(vendor.create({}).provider).toBe(name);
+  });
+
+  it(`exports ${prefix}_BASE_URL, its https host; the gateway's override variable is named after it`, async () => {
+    const exported = await load();
+    expect(exported[`${prefix}_BASE_URL`]).toBe(vendor.defaultBaseUrl);
+    expect(new URL(vendor.defaultBaseUrl).protocol).toBe('https:');
+    expect(vendor.env.baseUrl).toBe(`${prefix}_BASE_URL`);
+  });
+
+  it('builds a client for its vendor that parses webhooks and finds lost submissions', () => {
+    const client = vendor.create({ apiKey: 'shape-test-key' });
+    expect(client.provider).toBe(name);
+    expect(client.parseWebhook).toBeTypeOf('function');
+    expect(client.findSubmission).toBeTypeOf('function');
+  });
+});
