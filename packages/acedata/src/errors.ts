@@ -12,12 +12,12 @@ import {
 } from '@mjgate/core';
 import { type HttpFailure, httpError, saysVendor, vendorMessage } from '@mjgate/core/provider';
 import { PROVIDER } from './mapping.js';
+import { ACEDATA_API_KEY_ENV } from './options.js';
 import type { AceDataResult } from './schemas.js';
 
 type Make = (message: string, options: MjGateErrorOptions & { retryAfterMs?: number }) => MjGateError;
 
-const KEY_HINT =
-  'Check ACEDATA_API_KEY: it must be a Midjourney service or global credential from platform.acedata.cloud (not a `platform-` token).';
+const KEY_HINT = `Check ${ACEDATA_API_KEY_ENV}: it must be a Midjourney service or global credential from platform.acedata.cloud (not a \`platform-\` token).`;
 
 /** AceData `error.code` → mjgate error, with what the caller should do. */
 const CODES: Readonly<Record<string, { make: Make; hint: string }>> = {

@@ -64,8 +64,8 @@ const STATUS_OF_CODE: Record<string, number> = {
 
 function actionsOf(job: SimJob): string[] {
   if (job.operation === 'edits') return [];
-  if (job.kind === 'grid') return GRID_ACTIONS;
-  if (job.kind !== 'single') return [];
+  if (job.shape === 'grid') return GRID_ACTIONS;
+  if (job.shape !== 'single') return [];
   const square = job.tile.w === job.tile.h ? [] : ['square'];
   const base = job.operation.replace(/^redo_/, '');
   if (RE_UPSCALES.includes(base)) return [`redo_${base}`, ...EDIT_ACTIONS, ...square];
@@ -121,7 +121,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
 
   /** The final result object (sync body, last ndjson line, callback, task `response`). */
   function finalResult(job: SimJob): Record<string, unknown> {
-    if (job.kind === 'video') {
+    if (job.shape === 'video') {
       return {
         success: true,
         task_id: job.id,
@@ -134,7 +134,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
       };
     }
     const { w, h } = size(job);
-    const url = job.kind === 'grid' ? state.gridUrl(job) : state.imageUrl(job);
+    const url = job.shape === 'grid' ? state.gridUrl(job) : state.imageUrl(job);
     const out: Record<string, unknown> = {
       success: true,
       task_id: job.id,
@@ -148,7 +148,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
       raw_image_height: h,
     };
     if (job.operation !== 'edits') out.actions = actionsOf(job);
-    if (job.kind === 'grid' && (job.data.split === true || job.operation === 'edits')) {
+    if (job.shape === 'grid' && (job.data.split === true || job.operation === 'edits')) {
       out.sub_image_urls = state.tileUrls(job);
     }
     return out;
@@ -162,8 +162,8 @@ export function aceDataRoutes(state: SimState): VendorModule {
    */
   function snapshot(job: SimJob, progress: number, streamed: boolean): Record<string, unknown> {
     const done = streamed ? { success: true } : {};
-    if (job.kind === 'video') return { ...done, task_id: job.id, progress, video_urls: [] };
-    const preview = `${job.kind === 'grid' ? state.gridUrl(job) : state.imageUrl(job)}?preview=${progress}`;
+    if (job.shape === 'video') return { ...done, task_id: job.id, progress, video_urls: [] };
+    const preview = `${job.shape === 'grid' ? state.gridUrl(job) : state.imageUrl(job)}?preview=${progress}`;
     return {
       ...done,
       task_id: job.id,
@@ -221,11 +221,11 @@ export function aceDataRoutes(state: SimState): VendorModule {
     job.data.traceId = state.ids.uuid();
     job.data.mongoId = state.ids.hex(24);
     traceIds.set(trace(job), job);
-    if (job.kind === 'grid' || job.kind === 'single') {
+    if (job.shape === 'grid' || job.shape === 'single') {
       job.data.imageId = state.ids.digits(19);
       imageIds.set(job.data.imageId as string, job);
     }
-    if (job.kind === 'video') {
+    if (job.shape === 'video') {
       job.data.videoId = state.ids.digits(16);
       videoIds.set(job.data.videoId as string, job);
     }
@@ -303,7 +303,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
         {
           route: '/midjourney/imagine',
           operation: 'generate',
-          kind: 'grid',
+          shape: 'grid',
           timing: 'grid',
           prompt,
           aspect: aspectOf(prompt),
@@ -339,7 +339,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
       {
         route: '/midjourney/imagine',
         operation: action,
-        kind: upscale || reUpscale ? 'single' : 'grid',
+        shape: upscale || reUpscale ? 'single' : 'grid',
         timing: upscale ? 'upscale' : reUpscale ? 'upscaleSlow' : 'grid',
         prompt: prompt ?? parent.prompt,
         parent,
@@ -366,7 +366,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
     if (!state.charge('acedata', 1)) return errors.noCredits();
     const job = newJob(
       ctx,
-      { route: '/midjourney/edits', operation: 'edits', kind: 'grid', timing: 'grid', prompt, body: ctx.body },
+      { route: '/midjourney/edits', operation: 'edits', shape: 'grid', timing: 'grid', prompt, body: ctx.body },
       'edits',
     );
     return respond(ctx, job);
@@ -403,7 +403,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
       {
         route: '/midjourney/videos',
         operation: action,
-        kind: 'video',
+        shape: 'video',
         timing: 'video',
         prompt: prompt ?? parent?.prompt ?? '',
         ...(parent ? { parent } : {}),
@@ -424,7 +424,7 @@ export function aceDataRoutes(state: SimState): VendorModule {
     if (!state.charge('acedata', 1)) return errors.noCredits();
     const job = newJob(
       ctx,
-      { route: `/midjourney/${operation}`, operation, kind: 'text', timing: 'text', texts, body: ctx.body },
+      { route: `/midjourney/${operation}`, operation, shape: 'text', timing: 'text', texts, body: ctx.body },
       operation,
     );
     await state.waitFor(job, Number.POSITIVE_INFINITY, ctx.signal);

@@ -121,9 +121,9 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
     out.status = 'finished';
     // Midjourney examples give `percentage` as a string; the newer pages (video among them) end with
     // a numeric 100 (§11.6). Both are served, so clients meet both.
-    if (job.kind === 'video') out.percentage = 100;
+    if (job.shape === 'video') out.percentage = 100;
     else if (withPercentage) out.percentage = '100';
-    switch (job.kind) {
+    switch (job.shape) {
       case 'grid': {
         const sref = job.prompt.match(/--sref\s+(\S+)/)?.[1];
         if (sref) out.sref = sref;
@@ -181,7 +181,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
   }
 
   const isReply = (x: SimJob | Reply): x is Reply => 'status' in x && typeof x.status === 'number' && !('id' in x);
-  const grid = (j: SimJob) => j.kind === 'grid';
+  const grid = (j: SimJob) => j.shape === 'grid';
   const prompted = (body: Record<string, unknown>) => text(body.prompt);
 
   function bannedReply(prompt: string | undefined): Reply | undefined {
@@ -199,7 +199,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'imagine', {
         route: '/imagine',
         operation: 'imagine',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         aspect,
@@ -214,7 +214,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'reroll', {
         route: '/reroll',
         operation: 'reroll',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         parent,
@@ -228,7 +228,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'upscale-1x', {
         route: '/upscale-1x',
         operation: `upscale#${index}`,
-        kind: 'single',
+        shape: 'single',
         timing: 'upscale',
         prompt: parent.prompt,
         parent,
@@ -245,7 +245,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'upscale-alt', {
         route: '/upscale-alt',
         operation: `upscale-${type}`,
-        kind: 'single',
+        shape: 'single',
         timing: 'upscaleSlow',
         prompt: parent.prompt,
         parent,
@@ -261,10 +261,10 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       let parent: SimJob | undefined;
       let index = 1;
       if (body.parent_task_id !== undefined) {
-        const p = parentOf(body, (j) => j.kind === 'grid' || j.kind === 'single', 'an image task');
+        const p = parentOf(body, (j) => j.shape === 'grid' || j.shape === 'single', 'an image task');
         if (isReply(p)) return p;
         parent = p;
-        if (p.kind === 'grid') {
+        if (p.shape === 'grid') {
           const i = indexOf(body.index);
           if (i === undefined) return errors.badRequest('index ("1"–"4") is required when the parent is a grid task');
           index = i;
@@ -276,12 +276,12 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, `upscale-highres-${type}`, {
         route: '/upscale-highres',
         operation: `upscale-${type}`,
-        kind: 'single',
+        shape: 'single',
         timing: 'upscaleSlow',
         prompt: parent?.prompt ?? imageUrl ?? '',
         ...(parent ? { parent, imageKey: parent.imageKey } : { imageKey: `url|${imageUrl}` }),
         index,
-        data: { scale: Math.min(8, (parent?.kind === 'single' ? 2 : 1) * factor) },
+        data: { scale: Math.min(8, (parent?.shape === 'single' ? 2 : 1) * factor) },
       });
     },
     '/variations': (ctx, body) => {
@@ -298,7 +298,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'variations', {
         route: '/variations',
         operation: `variation-${strength ?? index}`,
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         parent,
@@ -314,7 +314,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'inpaint', {
         route: '/inpaint',
         operation: 'inpaint',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         parent,
@@ -333,7 +333,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'outpaint', {
         route: '/outpaint',
         operation: `outpaint-${ratio}`,
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         parent,
@@ -352,7 +352,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'pan', {
         route: '/pan',
         operation: `pan-${dir}`,
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         parent,
@@ -364,7 +364,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'describe', {
         route: '/describe',
         operation: 'describe',
-        kind: 'text',
+        shape: 'text',
         timing: 'text',
         prompt: url,
         texts: state.texts(url, 4, true),
@@ -383,7 +383,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'blend', {
         route: '/blend',
         operation: 'blend',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt: (urls as string[]).join(' '),
         aspect,
@@ -405,7 +405,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'shorten', {
         route: '/shorten',
         operation: 'shorten',
-        kind: 'text',
+        shape: 'text',
         timing: 'text',
         prompt,
         texts,
@@ -416,13 +416,13 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       if (!id) return errors.badRequest('task_id is required');
       const target = find(id);
       if (!target) return errors.badRequest(`Invalid task_id: task ${id} was not found`);
-      if (phaseOf(target, now()).phase !== 'succeeded' || (target.kind !== 'grid' && target.kind !== 'single')) {
+      if (phaseOf(target, now()).phase !== 'succeeded' || (target.shape !== 'grid' && target.shape !== 'single')) {
         return errors.badRequest(`The task ${id} is not a finished image task`);
       }
       const job = submit(ctx, 'seed', {
         route: '/seed',
         operation: 'seed',
-        kind: 'seed',
+        shape: 'seed',
         timing: 'text',
         prompt: target.prompt,
         parent: target,
@@ -439,7 +439,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'faceswap', {
         route: '/faceswap',
         operation: 'faceswap',
-        kind: 'single',
+        shape: 'single',
         timing: 'faceswap',
         prompt: `${target} ${swap}`,
         index: 1,
@@ -458,7 +458,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       return submit(ctx, 'imagine-video', {
         route: '/imagine-video',
         operation: 'imagine-video',
-        kind: 'video',
+        shape: 'video',
         timing: 'video',
         prompt,
       });
@@ -468,14 +468,14 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       if (!prompt) return errors.badRequest('prompt is required');
       const index = indexOf(body.index);
       if (index === undefined) return errors.badRequest('index must be "1", "2", "3" or "4"');
-      const parent = parentOf(body, (j) => j.kind === 'video', 'a video task');
+      const parent = parentOf(body, (j) => j.shape === 'video', 'a video task');
       if (isReply(parent)) return parent;
       const banned = bannedReply(prompt);
       if (banned) return banned;
       return submit(ctx, 'imagine-video-extend', {
         route: '/imagine-video-extend',
         operation: 'imagine-video-extend',
-        kind: 'video',
+        shape: 'video',
         timing: 'video',
         prompt,
         parent,
@@ -510,7 +510,7 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
       credits,
       plan: 'pro',
       next_billing_date: new Date(state.clock.epoch() + 30 * 86_400_000).toISOString(),
-      total_images: [...state.jobs.values()].filter((j) => j.vendor === 'apiframe' && j.kind === 'grid').length * 4,
+      total_images: [...state.jobs.values()].filter((j) => j.vendor === 'apiframe' && j.shape === 'grid').length * 4,
       subscription_credits: credits,
       topup_credits: 0,
     });
@@ -539,9 +539,9 @@ export function apiFrameRoutes(state: SimState): ApiFrameModule {
     const data = Buffer.from(await image.arrayBuffer());
     if (data.length === 0) return errors.badRequest('image is empty');
     if (data.length > UPLOAD_MAX_BYTES) return errors.badRequest('image must be at most 2 MB');
-    const kind = SIGNATURES.find(([, , matches]) => matches(data));
-    if (!kind) return errors.badRequest('image must be a PNG, JPEG, GIF or WebP file');
-    const [mime, ext] = kind;
+    const signature = SIGNATURES.find(([, , matches]) => matches(data));
+    if (!signature) return errors.badRequest('image must be a PNG, JPEG, GIF or WebP file');
+    const [mime, ext] = signature;
     const id = state.ids.uuid();
     const name = `${id}.${ext}`;
     uploads.set(id, { name, type: mime, data });

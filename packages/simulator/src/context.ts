@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Clock } from './clock';
 import { Faults } from './faults';
-import { endOf, type JobFailure, type ResultKind, type SimJob, TIMINGS, type Timing, tileSize } from './jobs';
+import { endOf, type JobFailure, type ResultShape, type SimJob, TIMINGS, type Timing, tileSize } from './jobs';
 import { Ledger } from './ledger';
 import { hashString, Random } from './random';
 import type { RouteCategory, Vendor } from './types';
@@ -80,7 +80,7 @@ export interface NewJob {
   vendor: Vendor;
   route: string;
   operation: string;
-  kind: ResultKind;
+  shape: ResultShape;
   timing: Timing;
   prompt?: string;
   parent?: SimJob;
@@ -150,7 +150,7 @@ export class SimState {
       vendor: spec.vendor,
       route: spec.route,
       operation: spec.operation,
-      kind: spec.kind,
+      shape: spec.shape,
       prompt,
       imageKey: spec.imageKey ?? `${spec.parent?.imageKey ?? ''}|${spec.operation}|${prompt}`,
       tile: spec.parent?.tile ?? tileSize(spec.aspect),

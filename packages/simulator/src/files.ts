@@ -22,14 +22,14 @@ function cached(key: string, make: () => Buffer): Buffer {
 /** The bytes and content type of a job's file, or undefined when the job has no such file. */
 export function jobFile(job: SimJob, name: string): { type: string; data: Buffer } | undefined {
   const { w, h } = job.tile;
-  if (job.kind === 'grid') {
+  if (job.shape === 'grid') {
     if (name === 'grid.png') return png(cached(`${job.imageKey}|grid|${w}x${h}`, () => renderGrid(job.imageKey, w, h)));
     const tile = name.match(/^([1-4])\.png$/)?.[1];
     if (tile) {
       return png(cached(`${job.imageKey}|${tile}|${w}x${h}`, () => renderImage(job.imageKey, Number(tile), w, h)));
     }
   }
-  if (job.kind === 'single' && name === 'image.png') {
+  if (job.shape === 'single' && name === 'image.png') {
     const scale = typeof job.data.scale === 'number' ? job.data.scale : 2;
     const index = job.index || 1;
     return png(
@@ -38,7 +38,7 @@ export function jobFile(job: SimJob, name: string): { type: string; data: Buffer
       ),
     );
   }
-  if (job.kind === 'video') {
+  if (job.shape === 'video') {
     if (name === 'cover.png')
       return png(cached(`${job.imageKey}|cover`, () => renderImage(job.imageKey, 1, w * 2, h * 2)));
     const n = name.match(/^video-([0-3])\.mp4$/)?.[1];

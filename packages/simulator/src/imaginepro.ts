@@ -21,8 +21,8 @@ const AFTER_UPSCALE = ['Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)', 'Zoom 
 
 /** The labels a finished message offers, by how it was made. */
 function buttonsOf(job: SimJob): string[] {
-  if (job.kind === 'grid') return GRID_BUTTONS;
-  if (job.kind !== 'single' || job.operation === 'faceswap') return [];
+  if (job.shape === 'grid') return GRID_BUTTONS;
+  if (job.shape !== 'single' || job.operation === 'faceswap') return [];
   const square = job.tile.w === job.tile.h ? [] : ['Make Square'];
   switch (job.operation) {
     case 'Upscale (2x)':
@@ -91,15 +91,15 @@ export function imagineProRoutes(state: SimState): VendorModule {
     if (job.ref !== undefined) out.ref = job.ref;
     if (p.phase === 'failed') out.error = job.failure?.message ?? DEFAULT_FAILURE.message;
     if (p.phase !== 'succeeded') return out;
-    if (job.kind === 'grid') {
+    if (job.shape === 'grid') {
       out.uri = state.gridUrl(job);
       out.images = state.tileUrls(job);
-    } else if (job.kind === 'single') {
+    } else if (job.shape === 'single') {
       out.uri = state.imageUrl(job);
       out.images = [out.uri];
-    } else if (job.kind === 'text') {
+    } else if (job.shape === 'text') {
       out.content = job.texts;
-    } else if (job.kind === 'video') {
+    } else if (job.shape === 'video') {
       const urls = state.videoUrls(job);
       out.uri = urls[0];
       out.videoUrl = urls[0];
@@ -165,7 +165,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
       return submit(ctx, body, /--relax\b/.test(prompt) ? 5 : 10, {
         route,
         operation: 'imagine',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt,
         aspect: aspectOf(prompt),
@@ -201,7 +201,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
             vendor: 'imaginepro',
             route,
             operation: 'Cancel Job',
-            kind: 'none',
+            shape: 'none',
             timing: 'instant',
             prompt: target.prompt,
             parent: target,
@@ -236,7 +236,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
       return submit(ctx, body, 5, {
         route,
         operation: label,
-        kind: upscale || reUpscale ? 'single' : 'grid',
+        shape: upscale || reUpscale ? 'single' : 'grid',
         timing: upscale ? 'upscale' : reUpscale ? 'upscaleSlow' : 'grid',
         prompt: remix ?? target.prompt,
         parent: target,
@@ -257,7 +257,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
       return submit(ctx, body, 5, {
         route,
         operation: 'describe',
-        kind: 'text',
+        shape: 'text',
         timing: 'text',
         prompt: url,
         texts: state.texts(url, 4),
@@ -277,7 +277,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
       return submit(ctx, body, 10, {
         route,
         operation: 'blend',
-        kind: 'grid',
+        shape: 'grid',
         timing: 'grid',
         prompt: (urls as string[]).join(' '),
       });
@@ -295,7 +295,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
       return submit(ctx, body, 5, {
         route,
         operation: 'faceswap',
-        kind: 'single',
+        shape: 'single',
         timing: 'faceswap',
         prompt: `${source} ${target}`,
         index: 1,
@@ -316,7 +316,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
     return submit(ctx, body, 10, {
       route: '/api/v1/video/mj/generate',
       operation: 'video',
-      kind: 'video',
+      shape: 'video',
       timing: 'video',
       prompt,
     });
@@ -334,13 +334,13 @@ export function imagineProRoutes(state: SimState): VendorModule {
     if (bad) return bad;
     const parent = find(messageId);
     if (!parent) return errors.notFound(`Message ${messageId} not found`);
-    if (parent.kind !== 'video' || phaseOf(parent, now()).phase !== 'succeeded') {
+    if (parent.shape !== 'video' || phaseOf(parent, now()).phase !== 'succeeded') {
       return errors.badRequest(`Message ${messageId} is not a finished video job.`);
     }
     return submit(ctx, body, 10, {
       route: '/api/v1/video/mj/extend',
       operation: 'video-extend',
-      kind: 'video',
+      shape: 'video',
       timing: 'video',
       prompt: parent.prompt,
       parent,
@@ -371,7 +371,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
     const size = Math.max(1, Math.min(100, Number(ctx.query.get('size') ?? 10) || 10));
     const since = state.clock.epoch() - 86_400_000;
     const done = [...state.jobs.values()]
-      .filter((j) => j.vendor === 'imaginepro' && j.createdAt >= since && (j.kind === 'grid' || j.kind === 'single'))
+      .filter((j) => j.vendor === 'imaginepro' && j.createdAt >= since && (j.shape === 'grid' || j.shape === 'single'))
       .filter((j) => phaseOf(j, now()).phase === 'succeeded')
       .reverse()
       .slice((page - 1) * size, page * size);
@@ -381,7 +381,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
         type: j.operation === 'imagine' || j.operation === 'blend' ? j.operation : 'button',
         button: j.operation,
         prompt: j.prompt,
-        uri: j.kind === 'grid' ? state.gridUrl(j) : state.imageUrl(j),
+        uri: j.shape === 'grid' ? state.gridUrl(j) : state.imageUrl(j),
         createdAt: iso(j.createdAt),
       })),
     });

@@ -3,7 +3,7 @@
 import type { Vendor } from './types';
 
 /** What a finished job yields: a 2×2 grid, one image, texts, a seed or videos. */
-export type ResultKind = 'grid' | 'single' | 'text' | 'seed' | 'video' | 'none';
+export type ResultShape = 'grid' | 'single' | 'text' | 'seed' | 'video' | 'none';
 export type Phase = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface JobFailure {
@@ -29,7 +29,7 @@ export interface SimJob {
   vendor: Vendor;
   route: string;
   operation: string;
-  kind: ResultKind;
+  shape: ResultShape;
   prompt: string;
   parentId?: string;
   /** Seed of the picture: same key, same pixels. */
