@@ -77,8 +77,10 @@ export function phaseOf(job: SimJob, now: number): PhaseInfo {
   const toEpoch = (mono: number) => Math.round(job.createdAt + (mono - job.start));
   const runStart = job.start + job.queuedMs;
   const end = endOf(job);
+  // The epsilon absorbs floating-point error: an event scheduled at exactly half-way
+  // (`runStart + runMs * 0.5`) must read 50, not 49.999… floored to 49.
   const progressAt = (t: number) =>
-    job.runMs <= 0 ? 0 : Math.max(0, Math.min(99, Math.floor(((t - runStart) / job.runMs) * 100)));
+    job.runMs <= 0 ? 0 : Math.max(0, Math.min(99, Math.floor(((t - runStart) / job.runMs) * 100 + 1e-6)));
   if (now >= end) {
     const startedAt = end >= runStart ? toEpoch(runStart) : undefined;
     const failed = job.failure !== undefined || job.cancelledAt !== undefined;

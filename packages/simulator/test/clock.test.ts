@@ -190,3 +190,18 @@ describe('a running simulator on a busy machine', () => {
     expect([res.status, res.body.error.code]).toEqual([504, 'timeout']);
   });
 });
+
+describe('progress at an event’s own moment', () => {
+  it('reads exactly the fraction the event was scheduled at, whatever the start time’s floating point', async () => {
+    const { phaseOf } = await import('../src/jobs');
+    // Start times like these (performance.now() values) made (t - runStart) / runMs come out at
+    // 0.4999… for t = runStart + runMs * 0.5, so the 50 % webhook said 49.
+    for (const start of [1234.567, 98765.4321, 0.1 + 0.2, 7.000000001, 123456789.987]) {
+      for (const runMs of [100, 75, 33.3, 250]) {
+        const job = { start, queuedMs: 12.34, runMs, createdAt: 0 } as unknown as Parameters<typeof phaseOf>[0];
+        const half = start + 12.34 + runMs * 0.5;
+        expect(phaseOf(job, half).progress, `start ${start}, runMs ${runMs}`).toBe(50);
+      }
+    }
+  });
+});
