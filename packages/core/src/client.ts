@@ -4,6 +4,7 @@ import { Batcher } from './batch.js';
 import { InvalidRequestError, MjGateError, NotFoundError, type Submission, UnsupportedError } from './errors.js';
 import { OutputGuard, submissionOf } from './guard.js';
 import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
+import { MIDJOURNEY_MODEL, modelOf, modelsOf } from './models.js';
 import {
   actionInputSchema,
   blendInputSchema,
@@ -188,6 +189,27 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     return job;
   }
 
+  /**
+   * The model rules every adapter shares, before any request: the client must offer the model
+   * (`capabilities.models`), and Midjourney takes no `n` (it always makes one 4-tile grid).
+   */
+  function checkModel(input: ImagineInput): void {
+    const model = modelOf(input);
+    const offered = modelsOf(capabilities);
+    if (!offered.includes(model)) {
+      throw new UnsupportedError(
+        `${provider} does not support the model '${model}'. It offers: ${offered.join(', ')}.`,
+        { provider },
+      );
+    }
+    if (model === MIDJOURNEY_MODEL && input.n !== undefined) {
+      throw new InvalidRequestError(
+        'Invalid imagine input: `n` does not apply to Midjourney, which always makes one grid of 4 images. Drop n, or pick a model that takes it (such as flux-1.1-pro).',
+        { provider },
+      );
+    }
+  }
+
   async function resolveJob(job: Job | string, options: CallOptions): Promise<Job> {
     const named = ref(job);
     return named.job ?? def.get(named.providerJobId, options);
@@ -200,6 +222,7 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     async imagine(input, options = {}) {
       const run = need('imagine', 'imagine');
       const valid = validateInput(imagineInputSchema, input, 'imagine', provider) as ImagineInput;
+      checkModel(valid);
       return withWebhook(valid, { operation: 'imagine' }, (signed) => run(signed, options));
     },
 

@@ -51,6 +51,7 @@ export {
   parseJobId,
   TERMINAL_STATUSES,
 } from './job.js';
+export { MIDJOURNEY_MODEL, type ModelName, modelOf, modelsOf } from './models.js';
 export type { ProviderOptions } from './options.js';
 export type {
   Account,

@@ -1,7 +1,7 @@
 import type { ActionId } from './actions.js';
 
 /** A vendor name. The three built-in adapters, or any string a custom adapter uses. */
-export type ProviderName = 'imaginepro' | 'acedata' | 'apiframe' | (string & {});
+export type ProviderName = 'imaginepro' | 'acedata' | 'apiframe' | 'mjproxy' | (string & {});
 
 /** Where a job is. `succeeded`, `failed` and `cancelled` are terminal. */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -45,6 +45,11 @@ export interface Job {
   /** 0..100 while known; never decreases for one job. */
   progress: number | null;
   prompt?: string;
+  /**
+   * The model that made the job, when it is not Midjourney (e.g. `'flux-1.1-pro'`); absent for
+   * Midjourney jobs, as on `ImagineInput.model`.
+   */
+  model?: string;
   /** The 2x2 composite, when the result is a grid. */
   gridUrl?: string;
   /** The individual images: 4 tiles of a grid, or the single image. */

@@ -19,6 +19,9 @@ export const imagineInputSchema = v.object({
   imageUrls: v.optional(v.array(httpUrl)),
   aspectRatio: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}:\d{1,3}$/, "must look like '16:9'"))),
   mode: v.optional(v.picklist(['fast', 'relax', 'turbo'])),
+  model: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'))),
+  // The upper bound is the model's, checked by the adapter (Flux on ImaginePro: 4).
+  n: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'))),
   providerOptions,
   ...common,
 });

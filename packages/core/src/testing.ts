@@ -14,6 +14,7 @@ import {
   UnsupportedError,
 } from './errors.js';
 import { emptyJob, type Job, OPERATIONS, type Operation, type ProviderName } from './job.js';
+import { MIDJOURNEY_MODEL } from './models.js';
 import { nearestFirst, operationMatches, promptMatches, submissionWindowStart } from './submission.js';
 import type { Account, MidjourneyClient, WebhookRequest } from './types.js';
 import { webhookJson } from './webhook.js';
@@ -33,6 +34,11 @@ export interface MockProviderOptions {
   /** Polling defaults; the mock is instant, so 1 ms by default. */
   pollIntervalMs?: number;
   batch?: boolean;
+  /**
+   * The models the mock generates with (`capabilities.models`). Default Midjourney only. A job of
+   * another model finishes with `n` plain images, as Flux does, instead of a grid.
+   */
+  models?: readonly string[];
 }
 
 /** What the mock recorded, for assertions. */
@@ -82,6 +88,8 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const steps = Math.max(1, options.steps ?? 3);
   const base = options.assetBaseUrl ?? 'https://mock.mjgate.dev';
   const store = new Map<string, Stored>();
+  /** How many images each job of a non-Midjourney model makes (its `n`), by vendor id. */
+  const imageCounts = new Map<string, number>();
   const calls: MockCall[] = [];
   const scripted = new Map<string, MjGateError[]>();
   /** Answers still to lose, by the operation of the submission. */
@@ -144,7 +152,10 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     } else {
       const single =
         s.job.operation === 'action' && (s.job.action?.startsWith('upscale') || s.job.action?.startsWith('redo'));
-      const grid = ['imagine', 'blend'].includes(s.job.operation) || (s.job.operation === 'action' && !single);
+      // A job of another model (Flux) is its `n` images, no grid.
+      const count = s.job.model ? (imageCounts.get(id) ?? 1) : 0;
+      const grid =
+        !count && (['imagine', 'blend'].includes(s.job.operation) || (s.job.operation === 'action' && !single));
       const texts = s.job.operation === 'describe' ? [1, 2, 3, 4].map((n) => `described prompt ${n}`) : [];
       s.job = {
         ...s.job,
@@ -153,9 +164,15 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
         gridUrl: grid ? `${base}/${id}/grid.png` : undefined,
         images: grid
           ? [1, 2, 3, 4].map((n) => ({ url: `${base}/${id}/${n}.png`, width: 1024, height: 1024 }))
-          : single || s.job.operation === 'faceswap'
-            ? [{ url: `${base}/${id}/0.png`, width: 2048, height: 2048 }]
-            : [],
+          : count
+            ? Array.from({ length: count }, (_, n) => ({
+                url: `${base}/${id}/${n + 1}.png`,
+                width: 1024,
+                height: 1024,
+              }))
+            : single || s.job.operation === 'faceswap'
+              ? [{ url: `${base}/${id}/0.png`, width: 2048, height: 2048 }]
+              : [],
         videoUrls: s.job.operation === 'video' ? [`${base}/${id}/0.mp4`] : [],
         texts: s.job.operation === 'shorten' ? ['short prompt'] : texts,
         seed: s.job.operation === 'seed' ? String(1000 + counter) : undefined,
@@ -182,6 +199,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       webhooks: true,
       cancel: true,
       account: true,
+      models: options.models ?? [MIDJOURNEY_MODEL],
     },
     poll: { intervalMs: options.pollIntervalMs ?? 1, maxIntervalMs: options.pollIntervalMs ?? 1 },
     batch: options.batch === false ? undefined : { max: 20, windowMs: 1 },
@@ -197,7 +215,12 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     },
     async imagine(input) {
       record('imagine', input);
-      return create('imagine', input.prompt, { ref: input.ref });
+      if (input.model === undefined || input.model === MIDJOURNEY_MODEL) {
+        return create('imagine', input.prompt, { ref: input.ref });
+      }
+      const job = create('imagine', input.prompt, { ref: input.ref, model: input.model });
+      imageCounts.set(job.providerJobId, input.n ?? 1);
+      return job;
     },
     async act(parent, action: ActionId, input) {
       record('act', parent.id, action, input);

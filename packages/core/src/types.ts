@@ -1,6 +1,7 @@
 import type { ActionId } from './actions.js';
 import type { Submission } from './errors.js';
 import type { Job, Operation, ProviderName } from './job.js';
+import type { ModelName } from './models.js';
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -35,6 +36,18 @@ export interface ImagineInput {
   webhookUrl?: string;
   /** Correlation value echoed back on the job. */
   ref?: string;
+  /**
+   * The model to generate with. Absent means Midjourney (`'midjourney'`); `'flux-1.1-pro'` selects
+   * FLUX 1.1 PRO where a vendor offers it (see `capabilities.models`). A client that lacks the model
+   * throws `UnsupportedError` before any request; the gateway sends the job to a vendor that has it.
+   * Model-specific settings (Flux's width, height, output format) go in `providerOptions`.
+   */
+  model?: ModelName;
+  /**
+   * How many images to make, for models that take a count (Flux: 1–4, default 1). Midjourney always
+   * makes one 4-tile grid, so `n` with Midjourney is an `InvalidRequestError`.
+   */
+  n?: number;
   /** Vendor-specific pass-through, validated by the adapter. */
   providerOptions?: Record<string, unknown>;
 }
@@ -113,6 +126,11 @@ export interface Capabilities {
   webhooks: boolean;
   cancel: boolean;
   account: boolean;
+  /**
+   * The models `imagine` can generate with, e.g. `['midjourney', 'flux-1.1-pro']`. Absent means
+   * Midjourney only (`['midjourney']`).
+   */
+  models?: readonly ModelName[];
 }
 
 /** A webhook callback as it arrived: the full URL it was posted to, its headers and its raw body. */

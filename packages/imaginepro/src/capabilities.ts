@@ -1,4 +1,5 @@
-import { ACTION_IDS, type Capabilities } from '@mjgate/core';
+import { ACTION_IDS, type Capabilities, MIDJOURNEY_MODEL } from '@mjgate/core';
+import { FLUX_MODEL } from './mapping.js';
 
 /**
  * What the ImaginePro client can do, as static data: a gateway or a tool can read it without
@@ -12,4 +13,6 @@ export const IMAGINEPRO_CAPABILITIES: Capabilities = {
   webhooks: true,
   cancel: true,
   account: true,
+  // Midjourney (§3.1) and FLUX 1.1 PRO (§3.12, `/api/v1/flux/imagine`).
+  models: [MIDJOURNEY_MODEL, FLUX_MODEL],
 };

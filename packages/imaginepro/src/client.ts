@@ -1,4 +1,4 @@
-import { type CallOptions, InvalidRequestError, isTerminal, type Job, mergeJob } from '@mjgate/core';
+import { type CallOptions, InvalidRequestError, isTerminal, type Job, MIDJOURNEY_MODEL, mergeJob } from '@mjgate/core';
 import {
   composePrompt,
   createClient,
@@ -25,6 +25,7 @@ import {
   createdJob,
   decodeJobId,
   encodeJobId,
+  FLUX_MODEL,
   type IdKind,
   PROVIDER,
   toAccount,
@@ -34,6 +35,7 @@ import {
 import {
   buttonPress,
   checkBlend,
+  fluxImagine,
   REQUESTS,
   type Route,
   rejectAnimateMode,
@@ -62,7 +64,7 @@ export const IMAGINEPRO_PACE = { submit: 3_000, read: 100 } as const;
 const FRESH_MS = 15_000;
 
 /** What a created job knows besides ImaginePro's answer. */
-type JobFields = Pick<Job, 'operation'> & Partial<Pick<Job, 'action' | 'parentId' | 'prompt' | 'ref'>>;
+type JobFields = Pick<Job, 'operation'> & Partial<Pick<Job, 'action' | 'parentId' | 'prompt' | 'ref' | 'model'>>;
 
 const promptSchema = v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'));
 const historyQuerySchema = v.object({
@@ -149,7 +151,19 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     secrets: [apiKey, options.webhookSecret],
     get,
 
+    // A Flux callback's message does not name its model (§3.2), so the signed callback URL carries it.
+    webhookValues: (context, input) =>
+      context.operation === 'imagine' && (input as { model?: string }).model === FLUX_MODEL
+        ? { model: FLUX_MODEL }
+        : undefined,
+
     async imagine(input, callOptions) {
+      // Core has checked the model is one of IMAGINEPRO_CAPABILITIES.models.
+      if (input.model !== undefined && input.model !== MIDJOURNEY_MODEL) {
+        const flux = fluxImagine(input, input.model);
+        const fields = { operation: 'imagine' as const, prompt: flux.prompt, ref: input.ref, model: flux.model };
+        return submit(REQUESTS.fluxImagine, flux, 'flux', fields, callOptions);
+      }
       const vendorOptions = vendorOptionsOf(input.providerOptions, 'imagine');
       rejectAnimateMode(vendorOptions, 'imagine');
       const { imageUrls, aspectRatio } = input;

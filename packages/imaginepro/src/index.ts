@@ -6,7 +6,13 @@
 export { IMAGINEPRO_CAPABILITIES } from './capabilities.js';
 export { createImaginePro, IMAGINEPRO_API_KEY_ENV, IMAGINEPRO_BASE_URL, IMAGINEPRO_PACE } from './client.js';
 export { BUTTONS as IMAGINEPRO_BUTTONS, STATUS as IMAGINEPRO_STATUS } from './mapping.js';
-export type { AccountInfo as ImagineProAccountInfo, ImagineProMessage, ImagineProProviderOptions } from './schemas.js';
+export { FLUX_MAX_IMAGES as IMAGINEPRO_FLUX_MAX_IMAGES, FLUX_MODELS as IMAGINEPRO_FLUX_MODELS } from './requests.js';
+export type {
+  AccountInfo as ImagineProAccountInfo,
+  ImagineProFluxOptions,
+  ImagineProMessage,
+  ImagineProProviderOptions,
+} from './schemas.js';
 export type {
   HistoryEntry,
   ImagineProAccount,

@@ -16,6 +16,12 @@ import type { HistoryEntry, ImagineProAccount } from './types.js';
 
 export const PROVIDER = 'imaginepro';
 
+/**
+ * The Flux model ImaginePro documents for `/api/v1/flux/imagine` (§3.12: `model`, default and only
+ * documented value `flux-1.1-pro`).
+ */
+export const FLUX_MODEL = 'flux-1.1-pro';
+
 // ───────────────────────────── status ─────────────────────────────
 
 /**
@@ -128,12 +134,13 @@ export const PROMPT_ACTIONS: ReadonlySet<ActionId> = new Set<ActionId>([
 /**
  * The id kind: operations whose message ImaginePro cannot tell apart by its payload (or, for video,
  * that must be polled at another endpoint, §3.15) carry it as a prefix of the id:
- * `imaginepro:video.<messageId>`. Imagine, blend and button jobs have none and keep the bare
+ * `imaginepro:video.<messageId>`. A Flux image (§3.12) is polled like a Midjourney one (§3.2) and
+ * its message does not name its model, so `flux.` is how a later `get` knows it is no grid. Imagine, blend and button jobs have none and keep the bare
  * `messageId`, because buttons name their parent by it (`originatingMessageId`, §3.2) and
  * `parentId` must equal the parent's own id.
  */
-export type IdKind = 'video' | 'describe' | 'faceswap';
-const ID_KINDS: ReadonlySet<string> = new Set<IdKind>(['video', 'describe', 'faceswap']);
+export type IdKind = 'video' | 'describe' | 'faceswap' | 'flux';
+const ID_KINDS: ReadonlySet<string> = new Set<IdKind>(['video', 'describe', 'faceswap', 'flux']);
 
 /** Whether `value` (an operation, an id prefix) is an {@link IdKind}. */
 export function isIdKind(value: unknown): value is IdKind {
@@ -180,6 +187,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
     progress: status === 'succeeded' ? 100 : progressOf(message.progress),
     raw: message,
   });
+  if (idKind === 'flux') job.model = FLUX_MODEL;
   // A video's parent is a video job (§3.15: extend names one); any other parent is a bare message.
   if (parentMessageId)
     job.parentId = `${PROVIDER}:${encodeJobId(idKind === 'video' ? 'video' : undefined, parentMessageId)}`;
@@ -216,6 +224,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
     job.texts = textsOf(message);
     return job;
   }
+  if (idKind === 'flux') return fluxResult(job, message);
 
   const offered = message.buttons
     ? [...new Set(message.buttons.map(actionOfLabel).filter((action): action is ActionId => action !== undefined))]
@@ -230,6 +239,7 @@ export function toJob(message: ImagineProMessage, providerJobId: string): Job {
 }
 
 function operationOf(idKind: IdKind | undefined, message: ImagineProMessage, parent: string | undefined): Operation {
+  if (idKind === 'flux') return 'imagine';
   if (idKind) return idKind;
   if (parent) return 'action';
   if (textsOf(message).length > 0) return 'describe';
@@ -237,6 +247,19 @@ function operationOf(idKind: IdKind | undefined, message: ImagineProMessage, par
   const words = (message.prompt ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length >= 2 && words.every((word) => /^https?:\/\/\S+$/i.test(word))) return 'blend';
   return 'imagine';
+}
+
+/**
+ * A finished Flux job (§3.12): `images` holds all `n` images and `uri` the first of them, so there
+ * is no composite (`gridUrl`). ImaginePro documents no button on a Flux result, and Midjourney's
+ * would be refused on it, so a Flux job offers no follow-up action, whatever `buttons` says.
+ */
+function fluxResult(job: Job, message: ImagineProMessage): Job {
+  const listed = httpUrls(message.images);
+  const first = httpUrl(message.uri);
+  const urls = listed.length > 0 ? listed : first ? [first] : [];
+  job.images = urls.map((url) => ({ url }));
+  return requireUsableResult(job, countUrls(message.uri, message.images));
 }
 
 /** Grid or single image: the buttons say so most reliably, then the number of images, then the operation. */
@@ -319,7 +342,7 @@ export function createdJob(
   data: CreatedResponse,
   messageId: string,
   idKind: IdKind | undefined,
-  fields: Pick<Job, 'operation'> & Partial<Pick<Job, 'action' | 'parentId' | 'prompt' | 'ref'>>,
+  fields: Pick<Job, 'operation'> & Partial<Pick<Job, 'action' | 'parentId' | 'prompt' | 'ref' | 'model'>>,
 ): Job {
   return emptyJob({
     provider: PROVIDER,

@@ -4,6 +4,7 @@ import {
   type BlendInput,
   type DescribeInput,
   type FaceSwapInput,
+  type ImagineInput,
   InvalidRequestError,
   type Job,
 } from '@mjgate/core';
@@ -17,13 +18,24 @@ import {
   type ResolvedVideoInput,
 } from '@mjgate/core/provider';
 import type * as v from 'valibot';
-import { actionOfLabel, buttonsOf, CANCEL_BUTTON, decodeJobId, labelFor, PROMPT_ACTIONS, PROVIDER } from './mapping.js';
+import {
+  actionOfLabel,
+  buttonsOf,
+  CANCEL_BUTTON,
+  decodeJobId,
+  FLUX_MODEL,
+  labelFor,
+  PROMPT_ACTIONS,
+  PROVIDER,
+} from './mapping.js';
 import {
   type AccountInfo,
   accountSchema,
   type CreatedResponse,
   createdSchema,
+  fluxOptionsSchema,
   historySchema,
+  type ImagineProFluxOptions,
   type ImagineProProviderOptions,
   messageSchema,
   promptCheckSchema,
@@ -84,6 +96,41 @@ function baseParams(input: BaseParamsInput): Record<string, unknown> {
   return definedOnly({ ref: input.ref, webhookOverride: input.webhookUrl, timeout, disableCdn });
 }
 
+/** A Flux imagine (§3.12), checked, in mjgate's words: {@link fluxBody} spells it the vendor's way. */
+export interface FluxImagine {
+  prompt: string;
+  /** 1–4; absent leaves the vendor's default, 1. */
+  n?: number;
+  aspectRatio?: string;
+  model: string;
+  ref?: string;
+  webhookUrl?: string;
+  options: ImagineProFluxOptions;
+}
+
+/**
+ * The Flux body (§3.12) in the docs' field order, snake_case as the docs spell it. The aspect
+ * ratio is the `aspect_ratio` field (Flux reads no `--ar` in the prompt); `output_quality` is a
+ * string, as the docs type it. `model` is always sent, so a change of the vendor's default cannot
+ * change which model a caller gets. Absent values are left out.
+ */
+function fluxBody(input: FluxImagine): Record<string, unknown> {
+  const { timeout, width, height, outputFormat, outputQuality } = input.options ?? {};
+  return definedOnly({
+    prompt: input.prompt,
+    ref: input.ref,
+    webhookOverride: input.webhookUrl,
+    timeout,
+    n: input.n,
+    width,
+    height,
+    aspect_ratio: input.aspectRatio,
+    output_format: outputFormat,
+    output_quality: outputQuality === undefined ? undefined : String(outputQuality),
+    model: input.model,
+  });
+}
+
 const imagineBody = (input: { prompt: string } & BaseParamsInput) => ({ prompt: input.prompt, ...baseParams(input) });
 const buttonBody = (input: ButtonPress) => ({
   ...definedOnly({ messageId: input.messageId, button: input.button, mask: input.mask, prompt: input.prompt }),
@@ -98,6 +145,8 @@ export const REQUESTS = {
   /** §3.1: the prompt carries image URLs first and Midjourney's flags. */
   imagine: creates('/api/v1/nova/imagine', imagineBody),
   boostImagine: creates('/api/v1/nova/boost/imagine', imagineBody),
+  /** §3.12: FLUX 1.1 PRO, `n` images per job, polled at the message endpoint like any job (§3.2). */
+  fluxImagine: creates('/api/v1/flux/imagine', fluxBody),
   /** §3.3: one endpoint for every button, named by its exact label. */
   button: creates('/api/v1/nova/button', buttonBody),
   boostButton: creates('/api/v1/nova/boost/button', buttonBody),
@@ -189,6 +238,48 @@ export function vendorOptionsOf(value: Record<string, unknown> | undefined, what
   return parseProviderOptions(providerOptionsSchema, value, what, PROVIDER);
 }
 
+/** The Flux models `/api/v1/flux/imagine` takes (§3.12: `model`, only `flux-1.1-pro` documented). */
+export const FLUX_MODELS: readonly string[] = [FLUX_MODEL];
+
+/** Flux makes 1 to 4 images per job (§3.12: `n`). */
+export const FLUX_MAX_IMAGES = 4;
+
+/**
+ * A neutral imagine as a Flux request (§3.12), refused before any request where Flux has no field
+ * for what is asked: image prompts and Midjourney's speed modes are Midjourney's, and `n` stops at 4.
+ * Width, height and output format come from `providerOptions`, checked against the Flux list.
+ */
+export function fluxImagine(input: ImagineInput, model: string): FluxImagine {
+  const options = parseProviderOptions(fluxOptionsSchema, input.providerOptions, `${model} imagine`, PROVIDER);
+  if (input.imageUrls?.length) {
+    throw new InvalidRequestError(
+      `ImaginePro's ${model} takes a text prompt only (§3.12 has no image field); drop imageUrls, or use Midjourney for image prompts.`,
+      { provider: PROVIDER },
+    );
+  }
+  if (input.mode !== undefined) {
+    throw new InvalidRequestError(
+      `mode ('${input.mode}') is a Midjourney speed; ImaginePro's ${model} has no such setting. Drop mode.`,
+      { provider: PROVIDER },
+    );
+  }
+  if (input.n !== undefined && input.n > FLUX_MAX_IMAGES) {
+    throw new InvalidRequestError(
+      `Invalid imagine input: \`n\` must be 1 to ${FLUX_MAX_IMAGES} for ${model} on ImaginePro; got ${input.n}.`,
+      { provider: PROVIDER },
+    );
+  }
+  return definedOnly({
+    prompt: input.prompt,
+    n: input.n,
+    aspectRatio: input.aspectRatio,
+    model,
+    ref: input.ref,
+    webhookUrl: input.webhookUrl,
+    options,
+  }) as FluxImagine;
+}
+
 /** `animateMode` exists only on video extend (§3.15). */
 export function rejectAnimateMode(vendorOptions: ImagineProProviderOptions, what: string): void {
   if (vendorOptions.animateMode !== undefined) {
@@ -202,6 +293,13 @@ export function rejectAnimateMode(vendorOptions: ImagineProProviderOptions, what
  * example is a WebP with no `data:` prefix); Custom Zoom reads its factor from `--zoom` in its prompt.
  */
 export function buttonPress(parent: Job, action: ActionId, input: ActionInput): ButtonPress {
+  if (decodeJobId(parent.providerJobId).idKind === 'flux') {
+    // §3.12 documents no button on a Flux result, and Midjourney's buttons belong to Midjourney jobs.
+    throw new InvalidRequestError(
+      `Job ${parent.id} is a Flux image: ImaginePro offers no follow-up action on it (such as '${action}'). Start a new imagine instead.`,
+      { provider: PROVIDER },
+    );
+  }
   const label = labelFor(parent, action);
   const offered = buttonsOf(parent);
   if (offered && !offered.includes(label)) {

@@ -121,3 +121,32 @@ export const providerOptionsSchema = v.strictObject({
 
 /** Vendor-specific options of `imagine`, `act` and `video`, passed as `providerOptions`. */
 export type ImagineProProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
+
+/** A width or height Flux takes: a positive multiple of 8 pixels (§3.12). */
+const fluxSide = v.pipe(
+  v.number(),
+  v.integer('must be a whole number of pixels'),
+  v.minValue(8, 'must be at least 8'),
+  v.multipleOf(8, 'must be a multiple of 8'),
+);
+
+/**
+ * `providerOptions` of a Flux imagine (§3.12), in mjgate's camelCase; requests.ts sends them as the
+ * vendor's snake_case fields. Midjourney's options (boost, disableCdn, animateMode) are not on the
+ * Flux endpoint's list, so they are refused here rather than sent where they mean nothing.
+ */
+export const fluxOptionsSchema = v.strictObject({
+  /** Seconds ImaginePro lets the job run, 10–900 (vendor default 900). */
+  timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(900))),
+  /** Image width in pixels, a multiple of 8 (vendor default 1024): `width`. */
+  width: v.optional(fluxSide),
+  /** Image height in pixels, a multiple of 8 (vendor default 1024): `height`. */
+  height: v.optional(fluxSide),
+  /** `output_format`: `png` (the vendor's default) or `webp` (which the docs suggest to cut size). */
+  outputFormat: v.optional(v.picklist(['png', 'webp'])),
+  /** `output_quality`, 0–100 (vendor default 100); sent as a string, as the docs type it. */
+  outputQuality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+});
+
+/** Vendor-specific options of a Flux `imagine`, passed as `providerOptions`. */
+export type ImagineProFluxOptions = v.InferOutput<typeof fluxOptionsSchema>;

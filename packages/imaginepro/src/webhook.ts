@@ -1,7 +1,16 @@
 import { type Job, parseJobId, type WebhookRequest, WebhookVerificationError } from '@mjgate/core';
 import { foreignField, type WebhookContext, webhookJson } from '@mjgate/core/provider';
 import * as v from 'valibot';
-import { decodeJobId, encodeJobId, type IdKind, inferIdKind, isIdKind, PROVIDER, toJob } from './mapping.js';
+import {
+  decodeJobId,
+  encodeJobId,
+  FLUX_MODEL,
+  type IdKind,
+  inferIdKind,
+  isIdKind,
+  PROVIDER,
+  toJob,
+} from './mapping.js';
 import { FOREIGN_CALLBACK_FIELDS, type ImagineProMessage, messageSchema } from './schemas.js';
 
 /**
@@ -42,6 +51,8 @@ export function parseImagineProWebhook(request: WebhookRequest, context: Webhook
  * the same id as polling), else, for a callback to a URL mjgate did not hand out, from its fields.
  */
 function idKindOf(context: WebhookContext, message: ImagineProMessage): IdKind | undefined {
+  // A Flux imagine's URL carries its model (client.ts `webhookValues`): its message does not say.
+  if (context.operation === 'imagine' && context.vendorValues?.model === FLUX_MODEL) return 'flux';
   if (context.operation) return isIdKind(context.operation) ? context.operation : undefined;
   return inferIdKind(message);
 }

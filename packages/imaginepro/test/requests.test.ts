@@ -9,6 +9,7 @@ describe('the request table', () => {
     expect(rows).toEqual([
       'imagine: POST /api/v1/nova/imagine',
       'boostImagine: POST /api/v1/nova/boost/imagine',
+      'fluxImagine: POST /api/v1/flux/imagine',
       'button: POST /api/v1/nova/button',
       'boostButton: POST /api/v1/nova/boost/button',
       'describe: POST /api/v1/nova/describe',
@@ -30,6 +31,7 @@ describe('the request table', () => {
     expect(submissions.map(([name]) => name)).toEqual([
       'imagine',
       'boostImagine',
+      'fluxImagine',
       'button',
       'boostButton',
       'describe',

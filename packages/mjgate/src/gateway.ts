@@ -3,11 +3,14 @@ import {
   type ActionId,
   type CallOptions,
   type Capabilities,
+  type ImagineInput,
   InvalidRequestError,
   isActionId,
   type Job,
   type MidjourneyClient,
   MjGateError,
+  modelOf,
+  modelsOf,
   type Operation,
   type ProviderName,
   type ProviderOptions,
@@ -126,8 +129,14 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     return client;
   };
 
-  const supports = (client: MidjourneyClient, operation: Operation, needsWebhook: boolean) =>
-    client.capabilities.operations.includes(operation) && (!needsWebhook || client.capabilities.webhooks);
+  /**
+   * Whether a vendor can take a submission: the operation, a webhook when one is asked for, and, for
+   * an imagine, the model it names (Midjourney when it names none) among `capabilities.models`.
+   */
+  const supports = (capabilities: Capabilities, operation: Operation, needsWebhook: boolean, model?: string) =>
+    capabilities.operations.includes(operation) &&
+    (!needsWebhook || capabilities.webhooks) &&
+    (model === undefined || modelsOf(capabilities).includes(model));
 
   async function submit<K extends Submission>(
     method: K,
@@ -136,14 +145,18 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
   ): Promise<Job> {
     const operation = OPERATION_OF[method];
     const needsWebhook = !!input.webhookUrl;
-    const capable = order.filter((name) => supports(clients.get(name)!, operation, needsWebhook));
+    // The model is a routing dimension of imagine: only vendors that list it are asked, fallback
+    // included. A model that is no string is left to the adapter's input check to refuse.
+    const named = method === 'imagine' ? modelOf(input as ImagineInput) : undefined;
+    const model = typeof named === 'string' ? named.trim() : undefined;
+    const capable = order.filter((name) => supports(clients.get(name)!.capabilities, operation, needsWebhook, model));
     if (capable.length === 0) {
       const known = builtinCapabilities();
-      const would = BUILTIN_PROVIDERS.filter((name) =>
-        supports({ capabilities: known[name] } as MidjourneyClient, operation, needsWebhook),
-      );
+      const would = BUILTIN_PROVIDERS.filter((name) => supports(known[name], operation, needsWebhook, model));
+      const modelNamed = model !== undefined && (input as ImagineInput).model !== undefined;
+      const what = `${operation}${modelNamed ? ` with the model '${model}'` : ''}${needsWebhook ? ' with a webhook' : ''}`;
       throw new UnsupportedError(
-        `None of the configured providers (${names.join(', ')}) supports ${operation}${needsWebhook ? ' with a webhook' : ''}.${would.length ? ` ${would.join(', ')} would: configure one of them.` : ''}`,
+        `None of the configured providers (${names.join(', ')}) supports ${what}.${would.length ? ` ${would.join(', ')} would: configure one of them.` : ''}`,
       );
     }
     const first = capable[0]!;
@@ -181,6 +194,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     webhooks: [...clients.values()].some((client) => client.capabilities.webhooks),
     cancel: [...clients.values()].some((client) => client.capabilities.cancel),
     account: [...clients.values()].some((client) => client.capabilities.account),
+    models: [...new Set([...clients.values()].flatMap((client) => modelsOf(client.capabilities)))],
   };
 
   const gateway: Gateway = {

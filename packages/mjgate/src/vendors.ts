@@ -20,6 +20,13 @@ import {
   IMAGINEPRO_CAPABILITIES,
   type ImagineProOptions,
 } from '@mjgate/imaginepro';
+import {
+  createMjProxy,
+  MJPROXY_API_KEY_ENV,
+  MJPROXY_BASE_URL_ENV,
+  MJPROXY_CAPABILITIES,
+  type MjProxyOptions,
+} from '@mjgate/mjproxy';
 
 /**
  * One vendor mjgate ships an adapter for: how to build its client, and what is known about it
@@ -39,8 +46,11 @@ export interface BuiltinVendor<Options = unknown> {
     /** Another base URL: a proxy, or the simulator. */
     readonly baseUrl: string;
   };
-  /** The vendor's own API host, used when no `baseUrl` is given. */
-  readonly defaultBaseUrl: string;
+  /**
+   * The vendor's own API host, used when no `baseUrl` is given. Absent for a protocol with no host of
+   * its own (mj-proxy: every server is self-hosted or a relay), whose `baseUrl` is required.
+   */
+  readonly defaultBaseUrl?: string;
   /** What the adapter supports, as static data. */
   readonly capabilities: Capabilities;
 }
@@ -82,6 +92,13 @@ export const BUILTIN_VENDORS = {
     env: { apiKey: APIFRAME_API_KEY_ENV, baseUrl: 'APIFRAME_BASE_URL' },
     defaultBaseUrl: APIFRAME_BASE_URL,
     capabilities: APIFRAME_CAPABILITIES,
+  }),
+  mjproxy: vendor<MjProxyOptions>({
+    title: 'midjourney-proxy',
+    packageName: '@mjgate/mjproxy',
+    create: createMjProxy,
+    env: { apiKey: MJPROXY_API_KEY_ENV, baseUrl: MJPROXY_BASE_URL_ENV },
+    capabilities: MJPROXY_CAPABILITIES,
   }),
 } as const;
 

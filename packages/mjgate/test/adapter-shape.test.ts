@@ -1,8 +1,9 @@
 import type { AceDataOptions, createAceData } from '@mjgate/acedata';
 import type { ApiFrameOptions, createApiFrame } from '@mjgate/apiframe';
-import { AuthenticationError, type MidjourneyClient, type ProviderOptions } from '@mjgate/core';
+import { AuthenticationError, InvalidRequestError, type MidjourneyClient, type ProviderOptions } from '@mjgate/core';
 import type { createImaginePro, ImagineProOptions } from '@mjgate/imaginepro';
-import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import type { createMjProxy, MjProxyOptions } from '@mjgate/mjproxy';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   BUILTIN_PROVIDERS,
   BUILTIN_VENDORS,
@@ -28,6 +29,7 @@ type ExportedTypes = {
   imaginepro: { create: typeof createImaginePro; options: ImagineProOptions };
   acedata: { create: typeof createAceData; options: AceDataOptions };
   apiframe: { create: typeof createApiFrame; options: ApiFrameOptions };
+  mjproxy: { create: typeof createMjProxy; options: MjProxyOptions };
 };
 
 describe('every adapter package exports the same shape (types)', () => {
@@ -52,6 +54,10 @@ describe.each(BUILTIN_PROVIDERS)('the %s adapter package', (name) => {
   const prefix = name.toUpperCase();
   const load = async () => (await import(vendor.packageName)) as Record<string, unknown>;
 
+  beforeEach(() => {
+    // A protocol with no host of its own (mj-proxy) needs a base URL to build a client at all.
+    if (!vendor.defaultBaseUrl) vi.stubEnv(vendor.env.baseUrl, 'https://proxy.example.com');
+  });
   afterEach(() => {
     vi.unstubAllEnvs();
   });
@@ -85,11 +91,18 @@ describe.each(BUILTIN_PROVIDERS)('the %s adapter package', (name) => {
     expect(vendor.create({}).provider).toBe(name);
   });
 
-  it(`exports ${prefix}_BASE_URL, its https host; the gateway's override variable is named after it`, async () => {
+  it(`exports ${prefix}_BASE_URL, its https host (or, with no host of its own, ${prefix}_BASE_URL_ENV); the gateway's override variable is named after it`, async () => {
     const exported = await load();
+    expect(vendor.env.baseUrl).toBe(`${prefix}_BASE_URL`);
+    if (!vendor.defaultBaseUrl) {
+      // No default host: the variable is the only way besides { baseUrl }, and leaving both out is refused.
+      expect(exported[`${prefix}_BASE_URL_ENV`]).toBe(vendor.env.baseUrl);
+      vi.stubEnv(vendor.env.baseUrl, '');
+      expect(() => vendor.create({ apiKey: 'shape-test-key' })).toThrow(InvalidRequestError);
+      return;
+    }
     expect(exported[`${prefix}_BASE_URL`]).toBe(vendor.defaultBaseUrl);
     expect(new URL(vendor.defaultBaseUrl).protocol).toBe('https:');
-    expect(vendor.env.baseUrl).toBe(`${prefix}_BASE_URL`);
   });
 
   it('builds a client for its vendor that parses webhooks and finds lost submissions', () => {

@@ -12,6 +12,7 @@ import { createAceData } from '@mjgate/acedata';
 import { createApiFrame } from '@mjgate/apiframe';
 import { type Job, type MidjourneyClient, MjGateError } from '@mjgate/core';
 import { createImaginePro } from '@mjgate/imaginepro';
+import { createMjProxy } from '@mjgate/mjproxy';
 import { type FaultRule, type Simulator, startSimulator, type Vendor } from '@mjgate/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/index.js';
@@ -105,13 +106,16 @@ const clientOf = (vendor: Vendor): MidjourneyClient =>
     ? createImaginePro({ ...shared, ...own, baseUrl: sim.urls.imaginepro })
     : vendor === 'acedata'
       ? createAceData({ ...shared, ...own, baseUrl: sim.urls.acedata, maxInFlight: 0 })
-      : createApiFrame({ ...shared, ...own, baseUrl: sim.urls.apiframe });
+      : vendor === 'mjproxy'
+        ? createMjProxy({ ...shared, ...own, baseUrl: sim.urls.mjproxy })
+        : createApiFrame({ ...shared, ...own, baseUrl: sim.urls.apiframe });
 const gatewayOf = (first: Vendor) =>
   createGateway({
     providers: {
       imaginepro: { ...own, baseUrl: sim.urls.imaginepro },
       acedata: { ...own, baseUrl: sim.urls.acedata, maxInFlight: 0 },
       apiframe: { ...own, baseUrl: sim.urls.apiframe },
+      mjproxy: { ...own, baseUrl: sim.urls.mjproxy },
     },
     default: first,
     fallback: VENDORS.filter((v) => v !== first),
@@ -148,6 +152,8 @@ function parentKey(job: Job): string {
 /** The ref a ledger entry was submitted with, from its body (each vendor carries it differently). */
 function refOf(run: Run, vendor: Vendor, body: Record<string, unknown>): string | undefined {
   if (vendor === 'imaginepro' && typeof body.ref === 'string') return body.ref;
+  // mj-proxy carries the ref as the task's `state`, on imagine and on follow-ups alike (§3).
+  if (vendor === 'mjproxy' && typeof body.state === 'string') return body.state;
   if (vendor === 'acedata' && body.action !== 'generate') return run.actionRefs.get(`acedata:${String(body.image_id)}`);
   if (vendor === 'apiframe' && body.parent_task_id !== undefined)
     return run.actionRefs.get(`apiframe:${String(body.parent_task_id)}`);

@@ -94,9 +94,35 @@ describe('mjgate CLI (built bin)', () => {
   it('providers lists the capability table', async () => {
     const result = await run(['providers', '--json']);
     expect(result.code).toBe(0);
-    const rows = JSON.parse(result.stdout) as { name: string; operations: string[] }[];
-    expect(rows.map((x) => x.name)).toEqual(['imaginepro', 'acedata', 'apiframe']);
+    const rows = JSON.parse(result.stdout) as { name: string; operations: string[]; models: string[] }[];
+    expect(rows.map((x) => x.name)).toEqual(['imaginepro', 'acedata', 'apiframe', 'mjproxy']);
     expect(rows.every((x) => x.operations.includes('imagine'))).toBe(true);
+    const models = Object.fromEntries(rows.map((x) => [x.name, x.models]));
+    expect(models.imaginepro).toEqual(['midjourney', 'flux-1.1-pro']);
+  });
+
+  it('imagine --model flux-1.1-pro --n 4 --out writes 4 PNGs and no grid', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mjgate-cli-flux-'));
+    // AceData as the default: the model, not the default, decides where the job goes.
+    const env = cleanEnv({ MJGATE_PROVIDER: 'acedata' });
+    const result = await run(
+      ['imagine', 'a lighthouse at dawn', '--model', 'flux-1.1-pro', '--n', '4', '--out', out],
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^imaginepro:flux\.\S+ {2}succeeded 100% {2}\(imaginepro\)\nmodel: flux-1\.1-pro\n/);
+    expect(result.stdout).not.toMatch(/grid:|actions:/);
+    const files = readdirSync(out).sort();
+    expect(files).toHaveLength(4);
+    expect(files.every((f) => /-[1-4]\.png$/.test(f))).toBe(true);
+    for (const f of files) expect(readFileSync(join(out, f)).subarray(0, 8)).toEqual(PNG);
+  });
+
+  it('--n on Midjourney is a usage error (exit 2) before any job', async () => {
+    const result = await run(['imagine', 'a red fox', '--n', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/`n` does not apply to Midjourney/);
+    expect((await run(['imagine', 'a red fox', '--model', 'flux-1.1-pro', '--n', 'two'])).code).toBe(2);
   });
 });
 

@@ -75,7 +75,7 @@ describe('capabilities across real adapters', () => {
       .catch((error) => error);
     expect(failure).toBeInstanceOf(UnsupportedError);
     expect(failure.message).toMatch(
-      /None of the configured providers \(acedata\) supports faceswap\. imaginepro, apiframe would/,
+      /None of the configured providers \(acedata\) supports faceswap\. imaginepro, apiframe, mjproxy would/,
     );
     expect(setup.sim.countRequests({ vendor: 'acedata' })).toBe(before);
   });
@@ -85,11 +85,13 @@ describe('capabilities across real adapters', () => {
     const before = setup.sim.countRequests({ vendor: 'acedata' });
     const zoom = await gateway.act('acedata:some-task', 'custom-zoom', { zoom: 1.5 }).catch((error) => error);
     expect(zoom).toBeInstanceOf(UnsupportedError);
-    expect(zoom.message).toMatch(/acedata does not support the action 'custom-zoom'\. imaginepro, apiframe would/);
+    expect(zoom.message).toMatch(
+      /acedata does not support the action 'custom-zoom'\. imaginepro, apiframe, mjproxy would/,
+    );
     const cancel = await gateway.cancel('apiframe:some-task').catch((error) => error);
-    expect(cancel.message).toMatch(/apiframe does not support cancelling a job\. imaginepro would/);
+    expect(cancel.message).toMatch(/apiframe does not support cancelling a job\. imaginepro, mjproxy would/);
     const seed = await gateway.seed('imaginepro:some-task').catch((error) => error);
-    expect(seed.message).toMatch(/imaginepro does not support seed lookups\. acedata, apiframe would/);
+    expect(seed.message).toMatch(/imaginepro does not support seed lookups\. acedata, apiframe, mjproxy would/);
     expect(setup.sim.countRequests({ vendor: 'acedata' })).toBe(before);
   });
 

@@ -15,16 +15,18 @@ import { createApiFrame } from '@mjgate/apiframe';
 import type { Job, Logger, MidjourneyClient } from '@mjgate/core';
 import { MjGateError } from '@mjgate/core';
 import { createImaginePro } from '@mjgate/imaginepro';
+import { createMjProxy } from '@mjgate/mjproxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/index.js';
 
-type Vendor = 'imaginepro' | 'acedata' | 'apiframe';
-const VENDORS: Vendor[] = ['imaginepro', 'acedata', 'apiframe'];
+type Vendor = 'imaginepro' | 'acedata' | 'apiframe' | 'mjproxy';
+const VENDORS: Vendor[] = ['imaginepro', 'acedata', 'apiframe', 'mjproxy'];
 
 const SECRETS: Record<Vendor, { key: string; hook: string }> = {
   imaginepro: { key: 'ipk-LEAKCANARY-1111aaaa', hook: 'iph-LEAKCANARY-2222bbbb' },
   acedata: { key: 'adk-LEAKCANARY-3333cccc', hook: 'adh-LEAKCANARY-4444dddd' },
   apiframe: { key: 'afk-LEAKCANARY-5555eeee', hook: 'afh-LEAKCANARY-6666ffff' },
+  mjproxy: { key: 'mjk-LEAKCANARY-7777aaaa', hook: 'mjh-LEAKCANARY-8888bbbb' },
 };
 const ALL_SECRETS = VENDORS.flatMap((v) => [SECRETS[v].key, SECRETS[v].hook]);
 
@@ -119,12 +121,33 @@ const bodies: Record<
     failed: (echo) => ({ task_id: 'af-1', task_type: 'imagine', status: 'failed', message: `key ${echo} rejected` }),
     envelope: (echo) => ({ errors: [{ msg: `key ${echo} rejected` }] }),
   },
+  mjproxy: {
+    created: (echo) => ({ code: 1, description: `提交成功 ${echo}`, result: '1712345678900001', properties: { echo } }),
+    finished: (echo) => ({
+      id: '1712345678900001',
+      action: 'IMAGINE',
+      status: 'SUCCESS',
+      prompt: `a fox ${echo}`,
+      progress: '100%',
+      imageUrl: 'https://cdn.example/grid.png',
+      properties: { finalPrompt: `a fox ${echo}`, notifyHook: echo },
+      buttons: [{ customId: 'MJ::JOB::upsample::1::h', label: 'U1', emoji: '', type: 2, style: 2 }],
+    }),
+    failed: (echo) => ({
+      id: '1712345678900001',
+      action: 'IMAGINE',
+      status: 'FAILURE',
+      failReason: `key ${echo} rejected`,
+    }),
+    envelope: (echo) => ({ success: false, code: -1, message: `token ${echo} 账号不可用` }),
+  },
 };
 
 const SUBMIT_PATHS: Record<Vendor, RegExp> = {
   imaginepro: /\/api\/v1\/nova\/imagine$/,
   acedata: /\/midjourney\/imagine$/,
   apiframe: /\/imagine$/,
+  mjproxy: /\/mj\/submit\/imagine$/,
 };
 
 let server: Server;
@@ -134,6 +157,7 @@ const scenario: Record<Vendor, Scenario> = {
   imaginepro: 'success-echo',
   acedata: 'success-echo',
   apiframe: 'success-echo',
+  mjproxy: 'success-echo',
 };
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
@@ -153,9 +177,15 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   req.on('end', () => {
     const submit = SUBMIT_PATHS[vendor].test(path);
     // Waits on AceData and APIFRAME share batched reads: answer them in the batch shape.
-    const batch = /retrieve_batch/.test(text) || path.endsWith('/fetch-many');
+    const batch = /retrieve_batch/.test(text) || path.endsWith('/fetch-many') || path.endsWith('/list-by-condition');
     const read = (record: unknown) =>
-      batch ? (vendor === 'acedata' ? { items: [record], count: 1 } : { tasks: [record] }) : record;
+      batch
+        ? vendor === 'acedata'
+          ? { items: [record], count: 1 }
+          : vendor === 'mjproxy'
+            ? [record]
+            : { tasks: [record] }
+        : record;
     switch (mode) {
       case 'reset':
         return void req.socket.destroy();
@@ -202,6 +232,7 @@ function adapter(vendor: Vendor, logger: Logger, baseUrl = `${base}/${vendor}`):
   if (vendor === 'imaginepro') return createImaginePro({ ...options, pace: { submit: 0, read: 0 } });
   if (vendor === 'acedata')
     return createAceData({ ...options, pace: { submit: 0, read: 0 } } as Parameters<typeof createAceData>[0]);
+  if (vendor === 'mjproxy') return createMjProxy(options);
   return createApiFrame(options);
 }
 

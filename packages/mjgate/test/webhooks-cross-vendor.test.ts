@@ -53,10 +53,25 @@ const OWN_CALLBACKS: Record<Vendor, string[]> = {
     'seed-finished.json',
     'video-finished.json',
   ],
+  mjproxy: [
+    'task-imagine-novicezk.json',
+    'task-upscale-trueai.json',
+    'task-video-trueai.json',
+    'task-cancelled-trueai.json',
+    'task-describe-plus.json',
+    'task-shorten-plus.json',
+    'task-imagine-newapi.json',
+    'task-failure-banned.json',
+  ],
 };
 
+const BASE_URLS: Partial<Record<Vendor, string>> = { mjproxy: 'https://proxy.example.com' };
+
 const gateway = createGateway({
-  providers: Object.fromEntries(VENDORS.map((v) => [v, { apiKey: `${v}-key-0123456789`, maxRetries: 0 }])),
+  providers: Object.fromEntries(
+    // mj-proxy has no host of its own (its base URL is required); the others use theirs.
+    VENDORS.map((v) => [v, { apiKey: `${v}-key-0123456789`, maxRetries: 0, baseUrl: BASE_URLS[v] }]),
+  ),
   webhookSecret: SECRET,
 });
 

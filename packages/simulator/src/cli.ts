@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `mjgate-sim`: run the simulator in the foreground until Ctrl-C.
 import { parseArgs } from 'node:util';
+import { MJPROXY_DIALECTS, type MjProxyDialect } from './mjproxy';
 import { startSimulator } from './server';
 
-const HELP = `mjgate-sim — ImaginePro, AceData and APIFRAME Midjourney APIs on localhost
+const HELP = `mjgate-sim — ImaginePro, AceData, APIFRAME and midjourney-proxy Midjourney APIs on localhost
 
 Usage: mjgate-sim [options]
 
@@ -15,6 +16,9 @@ Usage: mjgate-sim [options]
   --seed <n>         seed for ids and fault rolls (default random)
   --credits <n>      starting credits per vendor account (default 10000)
   --paused           start with the clock paused; step it with POST /_sim/clock
+  --mjproxy-dialect <d>
+                     the midjourney-proxy server /mjproxy imitates: trueai (default),
+                     novicezk or new-api
   --allow-external-webhooks
                      deliver webhooks to any host (default: loopback addresses only;
                      others are logged and recorded in the ledger, never sent)
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       credits: { type: 'string' },
       paused: { type: 'boolean' },
+      'mjproxy-dialect': { type: 'string' },
       'allow-external-webhooks': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,6 +61,11 @@ async function main(): Promise<void> {
   const faultRate = num('fault-rate', values['fault-rate']);
   const seed = num('seed', values.seed);
   const credits = num('credits', values.credits);
+  const dialect = values['mjproxy-dialect'];
+  if (dialect !== undefined && !MJPROXY_DIALECTS.includes(dialect as MjProxyDialect)) {
+    process.stderr.write(`mjgate-sim: --mjproxy-dialect must be one of ${MJPROXY_DIALECTS.join(', ')}\n`);
+    process.exit(2);
+  }
   const sim = await startSimulator({
     port,
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
     ...(faultRate !== undefined ? { faultRate } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(credits !== undefined ? { credits } : {}),
+    ...(dialect !== undefined ? { mjproxy: { dialect: dialect as MjProxyDialect } } : {}),
     paused: values.paused === true,
     allowExternalWebhooks: values['allow-external-webhooks'] === true,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
       `  ImaginePro  ${sim.urls.imaginepro}   Authorization: Bearer <key>`,
       `  AceData     ${sim.urls.acedata}      Authorization: Bearer <key>`,
       `  APIFRAME    ${sim.urls.apiframe}     Authorization: <key>`,
+      `  mj-proxy    ${sim.urls.mjproxy}      mj-api-secret: <key>   (${dialect ?? 'trueai'} dialect)`,
       `  ledger ${sim.url}/_sim/ledger · stats ${sim.url}/_sim/stats · faults ${sim.url}/_sim/faults`,
       `  clock ${sim.url}/_sim/clock${sim.clock.paused ? ' (paused)' : ''} · webhooks to ${
         values['allow-external-webhooks'] ? 'any host' : 'loopback addresses only'

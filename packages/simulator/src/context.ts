@@ -77,6 +77,8 @@ export interface StateOptions {
 }
 
 export interface NewJob {
+  /** The vendor's own task id, when its format is not a uuid (midjourney-proxy's numeric strings). */
+  id?: string;
   vendor: Vendor;
   route: string;
   operation: string;
@@ -144,7 +146,7 @@ export class SimState {
   createJob(spec: NewJob, ctx: RequestContext): SimJob {
     const [queued, run] = TIMINGS[spec.timing];
     const prompt = spec.prompt ?? '';
-    const id = this.ids.uuid();
+    const id = spec.id ?? this.ids.uuid();
     const job: SimJob = {
       id,
       vendor: spec.vendor,

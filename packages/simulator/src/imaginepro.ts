@@ -21,6 +21,8 @@ const AFTER_UPSCALE = ['Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)', 'Zoom 
 
 /** The labels a finished message offers, by how it was made. */
 function buttonsOf(job: SimJob): string[] {
+  // §3.12 documents no button on a Flux result.
+  if (isFlux(job)) return [];
   if (job.shape === 'grid') return GRID_BUTTONS;
   if (job.shape !== 'single' || job.operation === 'faceswap') return [];
   const square = job.tile.w === job.tile.h ? [] : ['Make Square'];
@@ -37,6 +39,22 @@ function buttonsOf(job: SimJob): string[] {
     default:
       return ['Upscale (Subtle)', 'Upscale (Creative)', 'Upscale (2x)', 'Upscale (4x)', ...AFTER_UPSCALE, ...square];
   }
+}
+
+/** The Flux models `/api/v1/flux/imagine` takes (§3.12: `model`, default and only documented value). */
+const FLUX_MODELS = ['flux-1.1-pro'];
+
+/**
+ * A Flux job (§3.12) is kept as a `grid` job for its files, so its `n` images are the tiles
+ * `1.png`…`n.png`, each a real PNG of its own; its message lists them instead of a grid.
+ */
+function isFlux(job: SimJob): boolean {
+  return typeof job.data.fluxImages === 'number';
+}
+
+/** The Flux images of a finished job: `n` tile files. */
+function fluxImages(state: SimState, job: SimJob): string[] {
+  return state.tileUrls(job).slice(0, job.data.fluxImages as number);
 }
 
 /** messageIds are UUIDs; a malformed one is refused with 400 (observed on polling, §2.4). */
@@ -91,6 +109,12 @@ export function imagineProRoutes(state: SimState): VendorModule {
     if (job.ref !== undefined) out.ref = job.ref;
     if (p.phase === 'failed') out.error = job.failure?.message ?? DEFAULT_FAILURE.message;
     if (p.phase !== 'succeeded') return out;
+    if (isFlux(job)) {
+      // §3.12: `images` = all `n` images, `uri` = the first; the newer message shape has no `buttons`.
+      out.images = fluxImages(state, job);
+      out.uri = (out.images as string[])[0];
+      return out;
+    }
     if (job.shape === 'grid') {
       out.uri = state.gridUrl(job);
       out.images = state.tileUrls(job);
@@ -171,6 +195,45 @@ export function imagineProRoutes(state: SimState): VendorModule {
         aspect: aspectOf(prompt),
       });
     };
+  }
+
+  /** `/api/v1/flux/imagine` (§3.12): snake_case fields, `n` images of FLUX 1.1 PRO, 6 credits each (§5). */
+  function fluxImagine(ctx: RequestContext): Reply {
+    const body = record(ctx.body);
+    const prompt = text(body.prompt);
+    if (!prompt) return errors.badRequest('Prompt is required.');
+    const bad = checkBase(body);
+    if (bad) return bad;
+    const given = (field: string) => body[field] !== undefined && body[field] !== null;
+    const n = given('n') ? Number(body.n) : 1;
+    if (!Number.isInteger(n) || n < 1 || n > 4) return errors.badRequest('n must be an integer between 1 and 4');
+    for (const side of ['width', 'height'] as const) {
+      const value = Number(body[side]);
+      if (given(side) && (!Number.isInteger(value) || value < 8 || value % 8 !== 0)) {
+        return errors.badRequest(`${side} must be a multiple of 8`);
+      }
+    }
+    const aspect = given('aspect_ratio') ? text(body.aspect_ratio) : undefined;
+    if (given('aspect_ratio') && !/^\d+:\d+$/.test(aspect ?? '')) {
+      return errors.badRequest('aspect_ratio must look like "16:9"');
+    }
+    for (const field of ['output_format', 'output_quality'] as const) {
+      if (given(field) && typeof body[field] !== 'string') return errors.badRequest(`${field} must be a string`);
+    }
+    if (given('model') && !FLUX_MODELS.includes(String(body.model))) {
+      return errors.badRequest(`model must be one of: ${FLUX_MODELS.join(', ')}`);
+    }
+    const word = state.banned(prompt);
+    if (word) return errors.contentPolicy(word);
+    return submit(ctx, body, 6 * n, {
+      route: '/api/v1/flux/imagine',
+      operation: 'flux',
+      shape: 'grid',
+      timing: 'grid',
+      prompt,
+      ...(aspect ? { aspect } : {}),
+      data: { fluxImages: n },
+    });
   }
 
   function fetchMessage(ctx: RequestContext): Reply {
@@ -378,10 +441,10 @@ export function imagineProRoutes(state: SimState): VendorModule {
     return json(200, {
       images: done.map((j) => ({
         id: j.id,
-        type: j.operation === 'imagine' || j.operation === 'blend' ? j.operation : 'button',
+        type: j.operation === 'imagine' || j.operation === 'blend' || j.operation === 'flux' ? j.operation : 'button',
         button: j.operation,
         prompt: j.prompt,
-        uri: j.shape === 'grid' ? state.gridUrl(j) : state.imageUrl(j),
+        uri: isFlux(j) ? fluxImages(state, j)[0] : j.shape === 'grid' ? state.gridUrl(j) : state.imageUrl(j),
         createdAt: iso(j.createdAt),
       })),
     });
@@ -400,6 +463,7 @@ export function imagineProRoutes(state: SimState): VendorModule {
   for (const p of ['/api/v1/nova/describe', '/api/v1/midjourney/describe']) post(p, 'submit', describe(p));
   for (const p of ['/api/v1/nova/blend', '/api/v1/midjourney/blend']) post(p, 'submit', blend(p));
   for (const p of ['/api/v1/nova/faceswap', '/api/v1/midjourney/faceswap']) post(p, 'submit', faceswap(p));
+  post('/api/v1/flux/imagine', 'submit', fluxImagine);
   post('/api/v1/video/mj/generate', 'submit', videoGenerate);
   post('/api/v1/video/mj/extend', 'submit', videoExtend);
   get('/api/v1/message/fetch/:id', 'status', fetchMessage);

@@ -9,6 +9,7 @@ import type { ActiveFault, FaultRule, Faults } from './faults';
 import { jobFile } from './files';
 import { imagineProRoutes } from './imaginepro';
 import type { Ledger } from './ledger';
+import { type MjProxyOptions, mjProxyRoutes } from './mjproxy';
 import type { RequestFilter, RequestRecord, RouteCategory, SimulatorStats, Vendor } from './types';
 
 /** Options for {@link startSimulator}. */
@@ -43,6 +44,8 @@ export interface SimulatorOptions {
   allowExternalWebhooks?: boolean;
   /** Receives a line for each event worth a warning that no HTTP answer reports (a refused webhook). Default `console.warn`. */
   log?: (line: string) => void;
+  /** The midjourney-proxy vendor under `/mjproxy`: which server it imitates (`dialect`) and its queue (see {@link MjProxyOptions}). */
+  mjproxy?: MjProxyOptions;
 }
 
 /** A running simulator. */
@@ -50,7 +53,7 @@ export interface Simulator {
   /** Root URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly port: number;
-  /** Base URL per vendor: `${url}/imaginepro`, `${url}/acedata`, `${url}/apiframe`. */
+  /** Base URL per vendor: `${url}/imaginepro`, `${url}/acedata`, `${url}/apiframe`, `${url}/mjproxy`. */
   readonly urls: Readonly<Record<Vendor, string>>;
   /** The seed in use (pass it back to replay a run). */
   readonly seed: number;
@@ -171,7 +174,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const vendors = new Map<string, { module: VendorModule; routes: CompiledRoute[] }>();
-  for (const make of [imagineProRoutes, aceDataRoutes, apiFrameRoutes]) {
+  for (const make of [
+    imagineProRoutes,
+    aceDataRoutes,
+    apiFrameRoutes,
+    (s: SimState) => mjProxyRoutes(s, options.mjproxy),
+  ]) {
     const module = make(state);
     vendors.set(module.vendor, { module, routes: compile(module) });
   }
@@ -491,7 +499,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
     if (first === '_sim') return void done(handleSim(req, res, path, url.searchParams));
     if (vendors.has(first)) return void done(handleVendor(req, res, first as Vendor, path, url.searchParams, signal));
-    send(res, json(404, { error: `unknown vendor prefix; use /imaginepro, /acedata or /apiframe` }));
+    send(res, json(404, { error: `unknown vendor prefix; use /imaginepro, /acedata, /apiframe or /mjproxy` }));
   });
   server.keepAliveTimeout = 30_000;
 
@@ -511,7 +519,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const handle: Simulator = {
     url,
     port: address.port,
-    urls: { imaginepro: `${url}/imaginepro`, acedata: `${url}/acedata`, apiframe: `${url}/apiframe` },
+    urls: {
+      imaginepro: `${url}/imaginepro`,
+      acedata: `${url}/acedata`,
+      apiframe: `${url}/apiframe`,
+      mjproxy: `${url}/mjproxy`,
+    },
     seed,
     ledger: state.ledger,
     faults: state.faults,

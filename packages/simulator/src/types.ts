@@ -1,7 +1,7 @@
 /** The vendors the simulator speaks, each mounted under `/<vendor>`. */
-export type Vendor = 'imaginepro' | 'acedata' | 'apiframe';
+export type Vendor = 'imaginepro' | 'acedata' | 'apiframe' | 'mjproxy';
 
-export const VENDORS: readonly Vendor[] = ['imaginepro', 'acedata', 'apiframe'];
+export const VENDORS: readonly Vendor[] = ['imaginepro', 'acedata', 'apiframe', 'mjproxy'];
 
 /**
  * What a route does, for fault matching and request counts: `submit` creates a (billable) job,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { type ActionId, type Job, JobFailedError, MjGateError, parseAction, VERSION } from '@mjgate/core';
+import { type ActionId, type Job, JobFailedError, MjGateError, modelsOf, parseAction, VERSION } from '@mjgate/core';
 import { startSimulator } from '@mjgate/simulator';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { apiKeyVariables, configFromEnv, GATEWAY_ENV } from '../config.js';
@@ -31,6 +31,14 @@ function positive(value: string): number {
   return number;
 }
 
+/** A commander parser for a whole number ≥ 1: `--n 2.5` or `--n two` is a usage error. */
+function count(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  return number;
+}
+
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 function exitCodeOf(error: unknown): number {
@@ -56,6 +64,7 @@ function printJob(job: Job, options: Common, files: string[] = []): void {
     return;
   }
   const lines = [`${job.id}  ${job.status}${job.progress !== null ? ` ${job.progress}%` : ''}  (${job.provider})`];
+  if (job.model) lines.push(`model: ${job.model}`);
   if (job.gridUrl) lines.push(`grid: ${job.gridUrl}`);
   job.images.forEach((image, index) => {
     lines.push(`image ${index + 1}: ${image.url}`);
@@ -145,21 +154,29 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
       .option('--timeout <seconds>', 'give up waiting after this many seconds', positive)
       .option(waitDefault ? '--no-wait' : '--wait', waitDefault ? 'return once submitted' : 'wait for the result');
 
-  common(program.command('imagine').argument('<prompt>', 'the Midjourney prompt'), false)
-    .description('submit a prompt; with --wait or --out, wait for the grid and its four images')
+  common(program.command('imagine').argument('<prompt>', 'the prompt'), false)
+    .description('submit a prompt; with --wait or --out, wait for the grid and its four images (or a model’s n images)')
     .option('-a, --aspect <ratio>', "aspect ratio, e.g. '16:9'")
-    .addOption(new Option('-m, --mode <mode>', 'speed mode').choices(['fast', 'relax', 'turbo']))
+    .addOption(new Option('-m, --mode <mode>', 'Midjourney speed mode').choices(['fast', 'relax', 'turbo']))
     .option('--image <url...>', 'image prompt URLs')
-    .action(async (prompt: string, options: Common & { aspect?: string; mode?: 'fast'; image?: string[] }) =>
-      withSession(options, async (session) => {
-        const job = await session.gateway.imagine({
-          prompt,
-          aspectRatio: options.aspect,
-          mode: options.mode,
-          imageUrls: options.image,
-        });
-        await finish(session, job, options, !!options.wait);
-      }),
+    .option('--model <name>', "the model, e.g. 'flux-1.1-pro' (default Midjourney); goes to a vendor that offers it")
+    .option('--n <count>', 'how many images, for models that take it (Flux: 1–4)', count)
+    .action(
+      async (
+        prompt: string,
+        options: Common & { aspect?: string; mode?: 'fast'; image?: string[]; model?: string; n?: number },
+      ) =>
+        withSession(options, async (session) => {
+          const job = await session.gateway.imagine({
+            prompt,
+            aspectRatio: options.aspect,
+            mode: options.mode,
+            imageUrls: options.image,
+            model: options.model,
+            n: options.n,
+          });
+          await finish(session, job, options, !!options.wait);
+        }),
     );
 
   common(
@@ -241,12 +258,13 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         batchGet: capabilities.batchGet,
         webhooks: capabilities.webhooks,
         cancel: capabilities.cancel,
+        models: modelsOf(capabilities),
       }));
       if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       if (configured.length === 0) say('No API key configured: commands run on the built-in simulator.');
       for (const row of rows) {
         process.stdout.write(
-          `${row.default ? '*' : ' '} ${row.name.padEnd(11)} ${row.configured ? 'configured  ' : 'no key      '} ${row.operations.join(', ')} | ${row.actions.length} actions | batch ${row.batchGet ? 'yes' : 'no'} | webhooks ${row.webhooks ? 'yes' : 'no'} | cancel ${row.cancel ? 'yes' : 'no'}\n`,
+          `${row.default ? '*' : ' '} ${row.name.padEnd(11)} ${row.configured ? 'configured  ' : 'no key      '} ${row.operations.join(', ')} | ${row.actions.length} actions | batch ${row.batchGet ? 'yes' : 'no'} | webhooks ${row.webhooks ? 'yes' : 'no'} | cancel ${row.cancel ? 'yes' : 'no'} | models ${row.models.join(', ')}\n`,
         );
       }
     });

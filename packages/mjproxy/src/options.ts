@@ -1,0 +1,65 @@
+import { InvalidRequestError, type ProviderOptions } from '@mjgate/core';
+import { readEnv, resolveApiKey } from '@mjgate/core/provider';
+import type { ModeVia } from './requests.js';
+import { authHeaders, MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, type MjProxyAuthScheme, PROVIDER } from './vendor.js';
+
+/** Options of `createMjProxy`: the common adapter options, plus how this server wants the key and the mode. */
+export interface MjProxyOptions extends ProviderOptions {
+  /**
+   * The server: host plus an optional path prefix (`https://relay.example`, `http://10.0.0.5:8080/proxy`);
+   * the adapter appends `/mj/…` itself, and a trailing `/mj` is tolerated. Falls back to
+   * `MJPROXY_BASE_URL`. There is no default host.
+   */
+  baseUrl?: string;
+  /**
+   * How the key is sent: `'mj-api-secret'` (default; every dialect reads it), `'bearer'`
+   * (`Authorization: Bearer <key>`, as most relays document) or `'raw'` (`Authorization: <key>`).
+   * Only one header is ever sent.
+   */
+  authScheme?: MjProxyAuthScheme;
+  /**
+   * How `mode` ('fast' | 'relax' | 'turbo') travels: `'prompt'` (default) as `--fast`/`--relax`/`--turbo`
+   * in the prompt, which every Discord-backed server forwards; `'path'` as trueai's `/mj-<mode>/mj/…`
+   * prefix (trueai and new-api relays; a 404 on novicezk).
+   */
+  modeVia?: ModeVia;
+}
+
+const AUTH_SCHEMES: readonly MjProxyAuthScheme[] = ['mj-api-secret', 'bearer', 'raw'];
+
+/** What the client is built from, checked: the key (else `MJPROXY_API_KEY`), the server and its header. */
+export interface Settings {
+  apiKey: string;
+  baseUrl: string;
+  authHeaders: Record<string, string>;
+  modeVia: ModeVia;
+}
+
+const refuse = (message: string): never => {
+  throw new InvalidRequestError(message, { provider: PROVIDER });
+};
+
+/**
+ * The checked settings (§10). The key first (`AuthenticationError` naming `MJPROXY_API_KEY`), then the
+ * base URL: none is an `InvalidRequestError`, since the protocol has no default host (§1.1); a
+ * trailing `/mj` is dropped because the adapter appends `/mj/…` itself.
+ */
+export function resolveSettings(options: MjProxyOptions): Settings {
+  const apiKey = resolveApiKey(options.apiKey, MJPROXY_API_KEY_ENV, PROVIDER);
+  const given = options.baseUrl?.trim() || readEnv(MJPROXY_BASE_URL_ENV);
+  if (!given) {
+    refuse(
+      `No ${PROVIDER} base URL: the midjourney-proxy protocol has no default host. Pass { baseUrl: 'https://your-proxy.example' } or set ${MJPROXY_BASE_URL_ENV}.`,
+    );
+  }
+  const scheme = options.authScheme ?? 'mj-api-secret';
+  if (!AUTH_SCHEMES.includes(scheme)) refuse(`authScheme must be one of ${AUTH_SCHEMES.join(', ')}.`);
+  const modeVia = options.modeVia ?? 'prompt';
+  if (modeVia !== 'prompt' && modeVia !== 'path') refuse("modeVia must be 'prompt' or 'path'.");
+  return {
+    apiKey,
+    baseUrl: (given as string).replace(/\/+$/, '').replace(/\/mj$/i, ''),
+    authHeaders: authHeaders(scheme, apiKey),
+    modeVia,
+  };
+}

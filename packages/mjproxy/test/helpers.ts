@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import type { Job } from '@mjgate/core';
+import * as v from 'valibot';
+import { taskToJob } from '../src/mapping.js';
+import { taskSchema } from '../src/schemas.js';
+
+/** A payload from test/fixtures (verbatim from the mj-proxy reference, vendors/mjproxy.md). */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+}
+
+/** The Job a fixture Task maps to, as polling would produce it (nothing remembered by a client). */
+export function jobFrom(name: string): Job {
+  const raw = fixture(name);
+  return taskToJob(raw, v.parse(taskSchema, raw));
+}
+
+export const KEY = 'mjp-test-key-0123456789abcdef';
+export const BASE = 'https://relay.example.com';
+export const SECRET = 'whsec-mjproxy-test-secret';
