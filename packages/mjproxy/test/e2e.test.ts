@@ -1,4 +1,6 @@
 // End to end against @mjgate/simulator's `/mjproxy` vendor, in each dialect it imitates (§0).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { WaitOptions } from '@mjgate/core';
 import { type MjProxyDialect, type Simulator, startSimulator } from '@mjgate/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,5 +58,60 @@ describe('the modal flow (§4.3), trueai', () => {
     expect(entries).toHaveLength(1);
     const described = await mj.wait(await mj.describe({ imageUrl: upscaled.images[0]!.url }), FAST);
     expect(described.texts.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('blend, batched reads and callbacks over real HTTP', () => {
+  it('blend of two images makes a grid; getMany reads three jobs in the order asked through list-by-condition', async () => {
+    sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 7, mjproxy: { dialect: 'trueai' } });
+    const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy });
+    const grid = await mj.run({ prompt: 'two foxes' }, FAST);
+    const blended = await mj.wait(
+      await mj.blend({ imageUrls: [grid.gridUrl!, grid.images[0]?.url ?? grid.gridUrl!] }),
+      FAST,
+    );
+    expect(blended).toMatchObject({ status: 'succeeded', operation: 'blend' });
+    expect(blended.gridUrl ?? blended.images[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1/);
+
+    const jobs = await Promise.all(['a cat', 'a dog', 'a bird'].map((prompt) => mj.imagine({ prompt })));
+    const before = sim.requests({ vendor: 'mjproxy' }).length;
+    const asked = [jobs[2]!, jobs[0]!, jobs[1]!];
+    const read = await mj.getMany(asked);
+    expect(read.map((job) => job.id)).toEqual(asked.map((job) => job.id));
+    const reads = sim.requests({ vendor: 'mjproxy' }).slice(before);
+    expect(reads.map((request) => request.path)).toEqual(['/mj/task/list-by-condition']);
+  });
+
+  it('a signed notifyHook callback, delivered over HTTP by the simulator, parses to the job polling returns', async () => {
+    sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 8, mjproxy: { dialect: 'novicezk' } });
+    const bodies: Array<{ url: string; headers: Record<string, string | string[] | undefined>; body: string }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        bodies.push({ url: `http://127.0.0.1${request.url}`, headers: request.headers, body });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/mj`;
+      const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy, webhookSecret: 'whsec-mjproxy-e2e-01' });
+      const polled = await mj.wait(await mj.imagine({ prompt: 'a red fox', webhookUrl: hook, ref: 'hook-1' }), FAST);
+      await sim.ledger.settled();
+      expect(bodies.length).toBeGreaterThan(0);
+      const last = bodies.at(-1)!;
+      expect(new URL(last.url).searchParams.get('mjgate_sig')).toBeTruthy();
+      const fromCallback = await mj.parseWebhook(last);
+      expect(fromCallback).toMatchObject({ id: polled.id, status: 'succeeded', ref: 'hook-1' });
+      expect(fromCallback.gridUrl).toBe(polled.gridUrl);
+      // A forged copy on an altered URL is refused.
+      const forged = { ...last, url: last.url.replace('mjgate_ref=hook-1', 'mjgate_ref=other') };
+      await expect(mj.parseWebhook(forged)).rejects.toMatchObject({ code: 'webhook_verification' });
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
