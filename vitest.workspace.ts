@@ -25,6 +25,10 @@ const projects: TestProjectInlineConfiguration[] = packages.map((name) => ({
     include: ['test/**/*.test.ts'],
     benchmark: { include: ['bench/**/*.bench.ts'] },
     testTimeout: 20_000,
+    // A package may print a line before its tests (the Redis tests say when they are skipped).
+    globalSetup: existsSync(join(packagesDir, name, 'test', 'global-setup.ts'))
+      ? [join(packagesDir, name, 'test', 'global-setup.ts')]
+      : [],
   },
 }));
 

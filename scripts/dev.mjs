@@ -2,6 +2,9 @@
 // Entry point for `npm test`, `npm run demo` and `.ci/run`. It must run on the machine's own Node
 // (20 here) with no dependencies: it provisions the pinned Node and pnpm into `.tools/` when the
 // machine's are missing or too old, installs from the lockfile, builds, then runs the command.
+//
+// A newcomer sees one line per phase (provisioning, installing, building) and then the demo or the
+// test summary; a phase's full output is printed only when it fails. MJGATE_VERBOSE=1 shows everything.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -15,9 +18,42 @@ const PNPM_VERSION = '12.21.0';
 const PNPM_MAJOR = Number(PNPM_VERSION.split('.')[0]);
 const tools = join(root, '.tools');
 const toolBins = [join(tools, 'node_modules', NODE_PKG.split('@')[0], 'bin'), join(tools, 'node_modules', '.bin')];
+const verbose = /^(1|true|yes)$/i.test(process.env.MJGATE_VERBOSE ?? '');
+const windows = process.platform === 'win32';
 
 function say(line) {
   process.stderr.write(`[mjgate] ${line}\n`);
+}
+
+function fail(message, code = 1) {
+  say(message);
+  process.exit(code);
+}
+
+function seconds(since) {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/**
+ * One phase of the setup: a line when it starts and one when it is done, its output kept back and
+ * printed in full only if it fails (or with MJGATE_VERBOSE=1).
+ */
+function phase(label, env, command, args) {
+  const started = performance.now();
+  say(`${label}…`);
+  const r = spawnSync(command, args, {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    shell: windows,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) {
+    if (!verbose) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `${r.error.message}\n` : ''}`);
+    fail(`${label} failed (\`${command} ${args.join(' ')}\`, output above)`, r.status ?? 1);
+  }
+  say(`${label}: done in ${seconds(started)}`);
 }
 
 function versionAtLeast(version, min) {
@@ -26,12 +62,13 @@ function versionAtLeast(version, min) {
 }
 
 function probe(command, env) {
-  const r = spawnSync(command, ['--version'], { env, encoding: 'utf8', shell: process.platform === 'win32' });
+  const r = spawnSync(command, ['--version'], { env, encoding: 'utf8', shell: windows });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 function toolchainEnv() {
-  const env = { ...process.env };
+  // npm's own notices (funding, updates) are noise in a phase's output.
+  const env = { ...process.env, npm_config_fund: 'false', npm_config_update_notifier: 'false' };
   const nodeOk = versionAtLeast(process.version, NODE_MIN);
   const pnpm = probe('pnpm', env);
   if (nodeOk && pnpm && Number(pnpm.split('.')[0]) >= PNPM_MAJOR) return env;
@@ -40,53 +77,45 @@ function toolchainEnv() {
   const toolNode = probe(join(toolBins[0], 'node'), withTools);
   const toolPnpm = probe(join(toolBins[1], 'pnpm'), withTools);
   if (!toolNode || !toolPnpm || toolPnpm !== PNPM_VERSION) {
-    say(
-      `Node ${process.version} / pnpm ${pnpm ?? 'missing'} here; provisioning ${NODE_PKG} and pnpm@${PNPM_VERSION} into .tools/`,
-    );
+    say(`Node ${process.version} and pnpm ${pnpm ?? '(none)'} here; the packages need Node ≥ 22.12 and pnpm 12`);
     rmSync(tools, { recursive: true, force: true });
-    const r = spawnSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        tools,
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        NODE_PKG,
-        `pnpm@${PNPM_VERSION}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' },
-    );
-    if (r.status !== 0) fail('could not provision the toolchain with npm (is the npm registry reachable?)');
+    phase(`provisioning ${NODE_PKG} and pnpm@${PNPM_VERSION} into .tools/ (once)`, env, 'npm', [
+      'install',
+      '--prefix',
+      tools,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      NODE_PKG,
+      `pnpm@${PNPM_VERSION}`,
+    ]);
   }
   return withTools;
 }
 
-function fail(message, code = 1) {
-  say(message);
-  process.exit(code);
-}
-
 function run(env, command, args, opts = {}) {
-  const r = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', ...opts });
+  const r = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', shell: windows, ...opts });
   if (r.status !== 0 && !opts.allowFailure) fail(`\`${command} ${args.join(' ')}\` failed`, r.status ?? 1);
   return r.status ?? 1;
 }
 
 function prepare(env) {
-  run(env, 'pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent']);
-  run(env, 'pnpm', ['run', '--silent', 'build']);
+  phase('installing dependencies (pnpm install)', env, 'pnpm', ['install', '--frozen-lockfile', '--prefer-offline']);
+  phase('building the packages', env, 'pnpm', ['run', 'build']);
 }
 
 function test(env, extra) {
   const results = join(root, '.vitest-results.json');
   rmSync(results, { force: true });
+  say('running the tests…');
+  // The dot reporter keeps a newcomer's screen to a line of dots and, on failure, the failures in full.
+  const reporter = verbose ? 'default' : 'dot';
   const status = run(
     env,
     'pnpm',
-    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra],
+    ['exec', 'vitest', 'run', `--reporter=${reporter}`, '--reporter=json', `--outputFile.json=${results}`, ...extra],
     { allowFailure: true },
   );
   if (existsSync(results)) {

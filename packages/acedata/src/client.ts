@@ -1,4 +1,12 @@
-import { type CallOptions, InvalidRequestError, type Job, NotFoundError, UnsupportedError } from '@mjgate/core';
+import {
+  type CallOptions,
+  type ImagineInput,
+  InvalidRequestError,
+  type Job,
+  NotFoundError,
+  UnsupportedError,
+  type WaitOptions,
+} from '@mjgate/core';
 import {
   ConcurrencyLimit,
   createClient,
@@ -7,6 +15,9 @@ import {
   type PollDefaults,
   type ProviderDefinition,
   resolveApiKey,
+  resolveBaseURL,
+  resolveLogger,
+  storeScope,
 } from '@mjgate/core/provider';
 import { ACEDATA_CAPABILITIES } from './capabilities.js';
 import { createEdit } from './edit.js';
@@ -27,6 +38,7 @@ import {
 import {
   ACEDATA_API_KEY_ENV,
   ACEDATA_BASE_URL,
+  ACEDATA_BASE_URL_ENV,
   ACEDATA_BATCH_MAX,
   ACEDATA_MAX_IN_FLIGHT,
   type AceDataClient,
@@ -36,36 +48,48 @@ import { type AceDataRequest, type AnsweredRequest, actionRequest, REQUESTS, vid
 import type { AceDataResult } from './schemas.js';
 import { parseCallback, webhookValues } from './webhook.js';
 
-/** AceData's guidance: first poll after a few seconds, then every 5–15 s (§10.3). Batching keeps it cheap. */
-const POLL: PollDefaults = { ...DEFAULT_POLL, intervalMs: 3_000, maxIntervalMs: 15_000 };
+/**
+ * AceData's guidance: first poll 5–10 s after submitting, then every 5–15 s (§10.3). Core's
+ * progress-driven polls average about one per 12 s over a grid and share `retrieve_batch`
+ * requests; they come every second only around a job's estimated finish. `run()` reads the imagine
+ * stream instead.
+ */
+const POLL: PollDefaults = { ...DEFAULT_POLL, intervalMs: 1_000, maxIntervalMs: 20_000 };
 
-/** Builds the AceData client. `apiKey` falls back to `ACEDATA_API_KEY`; it is resolved now, not per call. */
+/**
+ * Builds the AceData client. `apiKey` falls back to `ACEDATA_API_KEY` and `baseURL` to `ACEDATA_BASE_URL`;
+ * both are resolved now, not per call.
+ */
 export function createAceData(options: AceDataOptions = {}): AceDataClient {
   // §1: the `Bearer ` prefix is the client's to add.
   const key = resolveApiKey(options.apiKey, ACEDATA_API_KEY_ENV, PROVIDER).replace(/^Bearer\s+/i, '');
+  const logger = resolveLogger(options);
   if (key.startsWith('platform-')) {
-    options.logger?.warn?.(
+    logger?.warn?.(
       'acedata: the key looks like a platform token (platform-…); AceData wants a service or global credential for API calls.',
     );
   }
   const { webhookSecret } = options;
   const secrets = [key, webhookSecret];
   const poll: PollDefaults = { ...POLL, ...options.poll };
+  // The pace and the in-flight cap (§12.3) are per token: kept in `options.store`, they hold across processes.
+  const shared = storeScope(PROVIDER, key, { ...options, logger });
   const transport = new HttpTransport({
     provider: PROVIDER,
-    baseUrl: options.baseUrl ?? ACEDATA_BASE_URL,
+    shared,
+    baseUrl: resolveBaseURL(options, ACEDATA_BASE_URL_ENV, ACEDATA_BASE_URL),
     authHeaders: { authorization: `Bearer ${key}` },
     secrets,
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     backoff: options.backoff,
-    logger: options.logger,
+    logger,
     headers: options.headers,
     toError: toAceDataError,
     pace: { submit: options.pace?.submit ?? 1_000, read: options.pace?.read ?? 17 },
   });
-  const limit = new ConcurrencyLimit(options.maxInFlight ?? ACEDATA_MAX_IN_FLIGHT);
+  const limit = new ConcurrencyLimit(options.maxInFlight ?? ACEDATA_MAX_IN_FLIGHT, { shared, name: 'in-flight' });
 
   /** Sends one request of the table with an already built body, within its limit (§12.3). */
   function send<Answer>(request: AceDataRequest<never, Answer>, body: unknown, callOptions: CallOptions) {
@@ -160,15 +184,38 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
     return imageId;
   }
 
+  // The stream polls through the client should it break; the client is built below from `definition`.
+  const imagineStream = createImagineStream({
+    transport,
+    limit,
+    client: { watch: (job, watchOptions) => client.watch(job, watchOptions) },
+    timeoutMs: poll.timeoutMs,
+    secrets,
+    logger,
+  });
+
+  async function* submitAndWatch(input: ImagineInput, waitOptions: WaitOptions): AsyncGenerator<Job> {
+    const { signal, headers } = waitOptions;
+    yield* client.watch(await client.imagine(input, { signal, headers }), waitOptions);
+  }
+
   const definition: ProviderDefinition = {
     provider: PROVIDER,
     capabilities: ACEDATA_CAPABILITIES,
     poll,
+    // run() follows an imagine over its ndjson stream (§2, mode 2): no status request at all. A
+    // stream holds one of the key's in-flight slots (§12.3) for the whole job, so once most are
+    // taken, run() submits and polls instead (batched with every other wait of this client).
+    runImagine: (input, waitOptions) =>
+      limit.max <= 0 || limit.active < limit.max - 1
+        ? imagineStream(input, waitOptions)
+        : submitAndWatch(input, waitOptions),
     batch: { max: ACEDATA_BATCH_MAX },
     webhookSigning: 'url',
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets,
+    shared,
     webhookValues,
     get,
 
@@ -232,14 +279,7 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
   const client = createClient(definition);
   return Object.assign(client, {
     provider: PROVIDER,
-    imagineStream: createImagineStream({
-      transport,
-      limit,
-      client,
-      timeoutMs: poll.timeoutMs,
-      secrets,
-      logger: options.logger,
-    }),
+    imagineStream,
     edit: createEdit({ submit, webhookSecret, webhookTtlMs: options.webhookTtlMs }),
     async translate(text: string, callOptions: CallOptions = {}): Promise<string> {
       const { content } = await send(REQUESTS.translate, REQUESTS.translate.body(text), callOptions);

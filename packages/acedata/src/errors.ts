@@ -58,7 +58,7 @@ const CODES: Readonly<Record<string, { make: Make; hint: string }>> = {
   },
   no_api: {
     make: (message, options) => new InvalidRequestError(message, options),
-    hint: 'AceData has no such path: check baseUrl.',
+    hint: 'AceData has no such path: check baseURL.',
   },
   api_error: {
     make: (message, options) => new ProviderError(message, options),

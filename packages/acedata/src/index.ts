@@ -6,6 +6,8 @@
  * const mj = createAceData(); // ACEDATA_API_KEY
  * const grid = await mj.run({ prompt: 'a red fox in snow', aspectRatio: '16:9' });
  * const upscaled = await mj.wait(await mj.upscale(grid, 1));
+ *
+ * @module @mjgate/acedata
  */
 
 export { ACEDATA_CAPABILITIES } from './capabilities.js';
@@ -19,6 +21,7 @@ export {
 export {
   ACEDATA_API_KEY_ENV,
   ACEDATA_BASE_URL,
+  ACEDATA_BASE_URL_ENV,
   ACEDATA_BATCH_MAX,
   ACEDATA_MAX_IN_FLIGHT,
   type AceDataClient,

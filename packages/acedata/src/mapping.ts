@@ -80,7 +80,7 @@ export function isAceDataAction(id: ActionId): id is AceDataActionId {
 
 /**
  * The optional `state` word some task records carry (Nexior's model; the MCP reads it). Midjourney
- * records normally have none: the `response` object decides, see {@link statusOf}. A word not in
+ * records normally have none: the `response` object decides, see `statusOf`. A word not in
  * this table is ignored, as if the record had none (read through {@link stateOf}).
  */
 export const STATES: Readonly<Record<string, JobStatus>> = {

@@ -8,6 +8,8 @@ import type { AceDataEditInput } from './schemas.js';
 export const ACEDATA_BASE_URL = 'https://api.acedata.cloud';
 /** Environment variable read when `apiKey` is not given. */
 export const ACEDATA_API_KEY_ENV = 'ACEDATA_API_KEY';
+/** Environment variable read when `baseURL` is not given (else {@link ACEDATA_BASE_URL}). */
+export const ACEDATA_BASE_URL_ENV = 'ACEDATA_BASE_URL';
 /** Task ids per `retrieve_batch` request. AceData's MCP server documents at most 50 (§10.1). */
 export const ACEDATA_BATCH_MAX = 50;
 /** Requests AceData allows in flight per token (§12.3); see {@link AceDataOptions.maxInFlight}. */

@@ -103,9 +103,9 @@ export const errorBodySchema = v.looseObject({
   trace_id: v.nullish(v.string()),
 });
 
-/** A result object (see {@link resultSchema}). */
+/** A result object (see `resultSchema`). */
 export type AceDataResult = v.InferOutput<typeof resultSchema>;
-/** A task record (see {@link taskRecordSchema}). */
+/** A task record (see `taskRecordSchema`). */
 export type AceDataTaskRecord = v.InferOutput<typeof taskRecordSchema>;
 /** The recorded request inside a task record. */
 export type AceDataRecordRequest = v.InferOutput<typeof recordRequestSchema>;

@@ -62,10 +62,10 @@ describe('createAceData', () => {
     expect(() => createAceData()).toThrow(/ACEDATA_API_KEY/);
   });
 
-  it('reads ACEDATA_API_KEY, sends it as a Bearer token, and honours a baseUrl with a path prefix', async () => {
+  it('reads ACEDATA_API_KEY, sends it as a Bearer token, and honours a baseURL with a path prefix', async () => {
     vi.stubEnv('ACEDATA_API_KEY', KEY);
     const { bodies } = expectPost('/sim/acedata/midjourney/tasks', succeededGrid(), 200, 'http://127.0.0.1:9999');
-    const mj = createAceData({ baseUrl: 'http://127.0.0.1:9999/sim/acedata/', pace: { submit: 0, read: 0 } });
+    const mj = createAceData({ baseURL: 'http://127.0.0.1:9999/sim/acedata/', pace: { submit: 0, read: 0 } });
     const job = await mj.get(`acedata:${PARENT_ID}`);
     expect(job.status).toBe('succeeded');
     expect(bodies).toEqual([{ action: 'retrieve', id: PARENT_ID }]);
@@ -760,7 +760,7 @@ describe('pacing', () => {
   it('defaults to one submission per second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const at: number[] = [];
-    const mj = createAceData({ apiKey: KEY, baseUrl: BASE, fetch: timedFetch(at, Date.now()) });
+    const mj = createAceData({ apiKey: KEY, baseURL: BASE, fetch: timedFetch(at, Date.now()) });
     const all = Promise.all([mj.imagine({ prompt: 'a' }), mj.imagine({ prompt: 'b' })]);
     await vi.advanceTimersByTimeAsync(2_000);
     await all;

@@ -30,7 +30,7 @@ beforeEach(() => {
 function mj(extra: AceDataOptions = {}) {
   return createAceData({
     apiKey: KEY,
-    baseUrl: sim.urls.acedata,
+    baseURL: sim.urls.acedata,
     pace: { submit: 0, read: 0 },
     poll: { intervalMs: 20, maxIntervalMs: 40 },
     ...extra,
@@ -213,7 +213,7 @@ describe('AceData on the simulator', () => {
 
   it('maps the simulator errors: bad key, banned prompt, failed job', async () => {
     await expect(
-      createAceData({ apiKey: 'wrong', baseUrl: sim.urls.acedata }).imagine({ prompt: 'x' }),
+      createAceData({ apiKey: 'wrong', baseURL: sim.urls.acedata }).imagine({ prompt: 'x' }),
     ).rejects.toThrow(AuthenticationError);
     await expect(mj().imagine({ prompt: 'something banned' })).rejects.toThrow(ContentPolicyError);
     sim.faults.add({ vendor: 'acedata', route: '/midjourney/imagine', kind: 'fail-job', times: 1 });
@@ -246,7 +246,7 @@ describe('AceData on the simulator', () => {
   });
 
   it('paces submissions to one per second by default', async () => {
-    const client = createAceData({ apiKey: KEY, baseUrl: sim.urls.acedata });
+    const client = createAceData({ apiKey: KEY, baseURL: sim.urls.acedata });
     const start = Date.now();
     await Promise.all([client.imagine({ prompt: 'one' }), client.imagine({ prompt: 'two' })]);
     const [, second] = sim.ledger

@@ -63,7 +63,7 @@ const MAPPING_RUNS = 2_000;
 const client = (status: number, body: string) =>
   createAceData({
     apiKey: KEY,
-    baseUrl: BASE,
+    baseURL: BASE,
     fetch: answering(status, body),
     maxRetries: 0,
     maxInFlight: 0,

@@ -12,16 +12,19 @@ import {
   HttpTransport,
   type ProviderDefinition,
   resolveApiKey,
+  resolveBaseURL,
+  resolveLogger,
   SubmissionMemo,
+  storeScope,
 } from '@mjgate/core/provider';
 import * as v from 'valibot';
 import { APIFRAME_CAPABILITIES } from './capabilities.js';
 import { toApiFrameError } from './errors.js';
 import { accountFrom, type KnownTask, taskToJob } from './mapping.js';
 import { actionRequest, READS, type ReadRequest, SUBMISSIONS, type SubmitRequest } from './requests.js';
-import { submitSchema, taskSchema } from './schemas.js';
+import { type ApiFrameTask, submitSchema, taskSchema } from './schemas.js';
 import { type UploadFile, type UploadOptions, type UploadResult, uploadForm } from './upload.js';
-import { APIFRAME_API_KEY_ENV, APIFRAME_BASE_URL, PROVIDER } from './vendor.js';
+import { APIFRAME_API_KEY_ENV, APIFRAME_BASE_URL, APIFRAME_BASE_URL_ENV, PROVIDER } from './vendor.js';
 import { verifiedCallback } from './webhook.js';
 
 /** Options of {@link createApiFrame}. */
@@ -60,7 +63,8 @@ const REMEMBERED_TASKS = 2_000;
  * Creates a client for APIFRAME's v1 Midjourney API (`https://api.apiframe.pro`).
  *
  * The API key comes from `options.apiKey` or `APIFRAME_API_KEY` and is sent raw in
- * `Authorization` (no `Bearer`, §1.1), only to `baseUrl`.
+ * `Authorization` (no `Bearer`, §1.1), only to the base URL (`options.baseURL`, else
+ * `APIFRAME_BASE_URL`, else APIFRAME's host).
  *
  * @example
  * const apiframe = createApiFrame({ webhookSecret: process.env.APIFRAME_WEBHOOK_SECRET });
@@ -69,17 +73,19 @@ const REMEMBERED_TASKS = 2_000;
  */
 export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   const apiKey = resolveApiKey(options.apiKey, APIFRAME_API_KEY_ENV, PROVIDER);
+  const logger = resolveLogger(options);
   const webhookSecret = options.webhookSecret || undefined;
+  const shared = storeScope(PROVIDER, apiKey, { ...options, logger });
   const transport = new HttpTransport({
     provider: PROVIDER,
-    baseUrl: options.baseUrl ?? APIFRAME_BASE_URL,
+    baseUrl: resolveBaseURL(options, APIFRAME_BASE_URL_ENV, APIFRAME_BASE_URL),
     authHeaders: { authorization: apiKey },
     secrets: [apiKey, webhookSecret],
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     backoff: options.backoff,
-    logger: options.logger,
+    logger,
     headers: options.headers,
     toError: toApiFrameError,
   });
@@ -89,10 +95,16 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   /** The one path from a vendor task object to a `Job`, for polling, fetch-many and webhooks. */
   function observe(raw: unknown, context?: KnownTask): Job | undefined {
     const parsed = v.safeParse(taskSchema, raw);
-    if (!parsed.success) return undefined;
-    const task = parsed.output;
+    return parsed.success ? jobOf(parsed.output, context) : undefined;
+  }
+
+  /**
+   * A task validated once (by the transport, or by {@link observe}) as a `Job`. The schemas have no
+   * transforms, so the validated task is the payload as received and serves as `job.raw`.
+   */
+  function jobOf(task: ApiFrameTask, context?: KnownTask): Job {
     const remembered = submitted.recall(String(task.task_id ?? task.taskId));
-    return taskToJob(raw, task, context ? { ...remembered, ...definedOnly(context) } : remembered);
+    return taskToJob(task, task, context ? { ...remembered, ...definedOnly(context) } : remembered);
   }
 
   /**
@@ -103,9 +115,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   function webhookFields(webhookUrl: string | undefined): Record<string, string> {
     if (!webhookUrl) return {};
     if (!webhookSecret) {
-      options.logger?.warn?.(
-        'apiframe: webhookUrl without webhookSecret: callbacks cannot be verified. Set webhookSecret.',
-      );
+      logger?.warn?.('apiframe: webhookUrl without webhookSecret: callbacks cannot be verified. Set webhookSecret.');
     }
     return { webhook_url: webhookUrl, ...(webhookSecret ? { webhook_secret: webhookSecret } : {}) };
   }
@@ -158,8 +168,9 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
   const definition: ProviderDefinition = {
     provider: PROVIDER,
     capabilities: APIFRAME_CAPABILITIES,
-    // No documented rate limit (§5, §10); the vendor's SDK polls every 3 s.
-    poll: { intervalMs: 2_000, maxIntervalMs: 10_000, ...options.poll },
+    // No documented rate limit (§5, §10); the vendor's SDK polls every 3 s. Core's progress-driven
+    // polls come every second only around a job's estimated finish, and batch into `/fetch-many`.
+    poll: { intervalMs: 1_000, maxIntervalMs: 20_000, ...options.poll },
     // §3.18: /fetch-many takes 2 to 20 ids.
     batch: { max: 20, min: 2 },
     // x-webhook-secret is checked in parseWebhook, on top of mjgate's URL signature (core).
@@ -167,9 +178,11 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, webhookSecret],
+    shared,
 
     async get(providerJobId, callOptions) {
-      return observe(await read(READS.fetch, providerJobId, callOptions))!;
+      // The transport validated the task against `taskSchema` already: mapped without a second parse.
+      return jobOf(await read(READS.fetch, providerJobId, callOptions));
     },
 
     async getMany(providerJobIds, callOptions) {
@@ -179,7 +192,7 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
       for (const raw of tasks) {
         const job = observe(raw);
         if (job) byId.set(job.providerJobId, job);
-        else options.logger?.warn?.('apiframe: /fetch-many listed an entry that is not a task; skipped.');
+        else logger?.warn?.('apiframe: /fetch-many listed an entry that is not a task; skipped.');
       }
       // The vendor documents neither the order nor unknown ids (§3.18): answer in the order asked, without the unknown.
       return ids.flatMap((id) => byId.get(id) ?? []);

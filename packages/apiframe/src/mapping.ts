@@ -15,7 +15,7 @@ import { PROVIDER } from './vendor.js';
 /**
  * APIFRAME status word → neutral status. The documented words first; then words that consumers of
  * the API accept defensively (§2.2), so an undocumented but obvious word does not stall a wait.
- * Read through {@link statusWord}: any other word leaves the result fields to decide (§11.7), and
+ * Read through `statusWord`: any other word leaves the result fields to decide (§11.7), and
  * without them reads as `running`, so an unknown word never ends a wait early.
  */
 export const STATUS_MAP: Readonly<Record<string, JobStatus>> = {

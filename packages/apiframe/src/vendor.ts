@@ -12,5 +12,8 @@ export const APIFRAME_BASE_URL = 'https://api.apiframe.pro';
 /** The environment variable the API key falls back to. */
 export const APIFRAME_API_KEY_ENV = 'APIFRAME_API_KEY';
 
+/** The environment variable the base URL falls back to (else {@link APIFRAME_BASE_URL}). */
+export const APIFRAME_BASE_URL_ENV = 'APIFRAME_BASE_URL';
+
 /** `/upload` refuses files above 2 MB (§3.20). */
 export const APIFRAME_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;

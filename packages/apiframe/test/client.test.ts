@@ -48,11 +48,11 @@ describe('setup', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('keeps a path prefix in baseUrl', async () => {
+  it('keeps a path prefix in baseURL', async () => {
     const scope = nock('http://127.0.0.1:8787', { reqheaders: { authorization: KEY } })
       .post('/apiframe/fetch')
       .reply(200, fixture('imagine-processing'));
-    await client({ baseUrl: 'http://127.0.0.1:8787/apiframe/' }).get(
+    await client({ baseURL: 'http://127.0.0.1:8787/apiframe/' }).get(
       fixture<{ task_id: string }>('imagine-processing').task_id,
     );
     expect(scope.isDone()).toBe(true);

@@ -24,7 +24,7 @@ let apiframe: ApiFrameClient;
 
 beforeAll(async () => {
   sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 11 });
-  apiframe = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, webhookSecret: SECRET });
+  apiframe = createApiFrame({ apiKey: KEY, baseURL: sim.urls.apiframe, webhookSecret: SECRET });
 });
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
@@ -64,7 +64,7 @@ describe('the Midjourney chain', () => {
 
   it('acting by job id alone works from a fresh client (another process)', async () => {
     const grid = await apiframe.run({ prompt: 'a lighthouse' }, FAST);
-    const elsewhere = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe });
+    const elsewhere = createApiFrame({ apiKey: KEY, baseURL: sim.urls.apiframe });
     const upscaled = await elsewhere.wait(await elsewhere.upscale(grid.id, 2), FAST);
     expect(upscaled).toMatchObject({ action: 'upscale-2', status: 'succeeded' });
     const square = await elsewhere.wait(await elsewhere.act(upscaled.id, 'make-square'), FAST);
@@ -216,7 +216,7 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     // The receiving side: its own client, as a separate web process would have.
-    receiver = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, webhookSecret: SECRET });
+    receiver = createApiFrame({ apiKey: KEY, baseURL: sim.urls.apiframe, webhookSecret: SECRET });
     server = createServer((incoming, response) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -287,7 +287,7 @@ describe('webhooks', () => {
   });
 
   it('a client with another secret rejects the callbacks', async () => {
-    const impostor = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, webhookSecret: 'another-secret-123' });
+    const impostor = createApiFrame({ apiKey: KEY, baseURL: sim.urls.apiframe, webhookSecret: 'another-secret-123' });
     await apiframe.wait(await impostor.describe({ imageUrl: 'https://img.test/x.png', webhookUrl: hookUrl }), FAST);
     await sim.ledger.settled();
     expect(received.length).toBeGreaterThanOrEqual(1);
@@ -306,7 +306,7 @@ describe('errors from the simulator', () => {
   });
 
   it('a wrong key is an AuthenticationError', async () => {
-    const wrong = createApiFrame({ apiKey: 'wrong-key-000', baseUrl: sim.urls.apiframe });
+    const wrong = createApiFrame({ apiKey: 'wrong-key-000', baseURL: sim.urls.apiframe });
     await expect(wrong.account()).rejects.toBeInstanceOf(AuthenticationError);
   });
 

@@ -40,7 +40,7 @@ const RUNS = 500;
 const MAPPING_RUNS = 2_000;
 
 const client = (status: number, body: string) =>
-  createApiFrame({ apiKey: KEY, baseUrl: BASE, fetch: answering(status, body), maxRetries: 0 });
+  createApiFrame({ apiKey: KEY, baseURL: BASE, fetch: answering(status, body), maxRetries: 0 });
 
 /** A finished grid to act on, as polling returned it. */
 const parent = jobFrom('imagine-finished');

@@ -13,6 +13,13 @@ export interface BatcherOptions {
   fetchOne(providerJobId: string): Promise<Job>;
 }
 
+/**
+ * The grid, ms, on which the polls of a batching client's waits fall due (`PollDefaults.alignMs`):
+ * polls planned within the same second go out together, so at scale each request carries as many
+ * ids as the vendor allows. A second is well under the floor a wait polls at around a job's finish.
+ */
+export const BATCH_SLOT_MS = 1_000;
+
 interface Waiter {
   id: string;
   resolve(job: Job): void;
@@ -22,10 +29,12 @@ interface Waiter {
 /**
  * Coalesces status checks: every check asked for within one short window goes out in as few
  * batch requests as the vendor allows, so many concurrent waits cost one request per round.
+ * Waiters are kept by job id, so an answer reaches its waiters without scanning the others.
  */
 export class Batcher {
   readonly #options: BatcherOptions;
-  #queue: Waiter[] = [];
+  /** Waiters of the next batch, by vendor job id (several waits may watch one job). */
+  #queue = new Map<string, Waiter[]>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: BatcherOptions) {
@@ -36,71 +45,93 @@ export class Batcher {
   get(providerJobId: string, signal?: AbortSignal): Promise<Job> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Job>((resolve, reject) => {
-      const waiter: Waiter = { id: providerJobId, resolve, reject };
       const onAbort = () => {
-        this.#queue = this.#queue.filter((queued) => queued !== waiter);
+        const waiters = this.#queue.get(providerJobId);
+        const at = waiters?.indexOf(waiter) ?? -1;
+        if (waiters && at >= 0) {
+          waiters.splice(at, 1);
+          if (waiters.length === 0) this.#queue.delete(providerJobId);
+        }
         reject(signal?.reason);
       };
+      const waiter: Waiter = {
+        id: providerJobId,
+        resolve: (job) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(job);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
-      waiter.resolve = (job) => {
-        done();
-        resolve(job);
-      };
-      waiter.reject = (error) => {
-        done();
-        reject(error);
-      };
-      this.#queue.push(waiter);
+      const waiters = this.#queue.get(providerJobId);
+      if (waiters) waiters.push(waiter);
+      else {
+        this.#queue.set(providerJobId, [waiter]);
+        // A full batch need not wait for company.
+        if (this.#queue.size >= this.#options.maxBatch) {
+          this.#flush();
+          return;
+        }
+      }
       this.#timer ??= setTimeout(() => this.#flush(), this.#options.windowMs ?? 15);
     });
   }
 
   #flush(): void {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
-    const waiters = this.#queue;
-    this.#queue = [];
-    const ids = [...new Set(waiters.map((waiter) => waiter.id))];
+    const queue = this.#queue;
+    this.#queue = new Map();
+    const ids = [...queue.keys()];
     const { maxBatch, minBatch = 1 } = this.#options;
     for (let i = 0; i < ids.length; i += maxBatch) {
       const chunk = ids.slice(i, i + maxBatch);
-      const pending = waiters.filter((waiter) => chunk.includes(waiter.id));
-      void this.#run(chunk, minBatch, pending);
+      void this.#run(chunk, minBatch, queue);
     }
   }
 
-  async #run(chunk: string[], minBatch: number, waiters: Waiter[]): Promise<void> {
+  async #run(chunk: string[], minBatch: number, queue: Map<string, Waiter[]>): Promise<void> {
+    const waitersOf = (id: string) => queue.get(id) ?? [];
     try {
       const jobs =
         chunk.length < minBatch
           ? await Promise.all(chunk.map((id) => this.#options.fetchOne(id)))
           : await this.#options.fetchMany(chunk);
       const byId = new Map(jobs.map((job) => [job.providerJobId, job]));
-      for (const waiter of waiters) {
-        const job = byId.get(waiter.id);
-        if (job) waiter.resolve(job);
-        else
-          waiter.reject(
-            new NotFoundError(`${this.#options.provider} does not know job ${waiter.id}.`, {
+      for (const id of chunk) {
+        const job = byId.get(id);
+        const missing = job
+          ? undefined
+          : new NotFoundError(`${this.#options.provider} does not know job ${id}.`, {
               provider: this.#options.provider,
-            }),
-          );
+            });
+        for (const waiter of waitersOf(id)) {
+          if (job) waiter.resolve(job);
+          else waiter.reject(missing);
+        }
       }
     } catch (error) {
       // A batch answer the adapter could not read may hold one bad record among good ones: each
       // job is asked for on its own, so one vendor record cannot fail every wait sharing its batch.
       if (chunk.length > 1 && MjGateError.isInstance(error) && error.code === 'bad_response') {
         await Promise.all(
-          waiters.map((waiter) =>
-            this.#options.fetchOne(waiter.id).then(
-              (job) => waiter.resolve(job),
-              (single: unknown) => waiter.reject(single),
+          chunk.map((id) =>
+            this.#options.fetchOne(id).then(
+              (job) => {
+                for (const waiter of waitersOf(id)) waiter.resolve(job);
+              },
+              (single: unknown) => {
+                for (const waiter of waitersOf(id)) waiter.reject(single);
+              },
             ),
           ),
         );
         return;
       }
-      for (const waiter of waiters) waiter.reject(error);
+      for (const id of chunk) for (const waiter of waitersOf(id)) waiter.reject(error);
     }
   }
 }

@@ -1,10 +1,13 @@
 import type * as v from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
-import { Batcher } from './batch.js';
+import { BATCH_SLOT_MS, Batcher } from './batch.js';
 import { InvalidRequestError, MjGateError, NotFoundError, type Submission, UnsupportedError } from './errors.js';
+import { jobFeed, publishJob } from './fan-out.js';
 import { OutputGuard, submissionOf } from './guard.js';
+import { submitOnce } from './idempotency.js';
 import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import { MIDJOURNEY_MODEL, modelOf, modelsOf } from './models.js';
+import { PendingJobs } from './pending.js';
 import {
   actionInputSchema,
   blendInputSchema,
@@ -15,6 +18,7 @@ import {
   validateInput,
   videoInputSchema,
 } from './schemas.js';
+import { type StoreScope, storeScope } from './store-scope.js';
 import type {
   Account,
   ActionInput,
@@ -27,6 +31,7 @@ import type {
   MidjourneyClient,
   ShortenInput,
   VideoInput,
+  WaitOptions,
   WebhookRequest,
 } from './types.js';
 import { DEFAULT_POLL, type PollDefaults, waitFor, watchJob } from './wait.js';
@@ -60,8 +65,11 @@ export interface ProviderDefinition {
   capabilities: Capabilities;
   /** Polling defaults suited to the vendor's limits. */
   poll?: Partial<PollDefaults>;
-  /** When `getMany` exists: ids per request, and the fewest the vendor accepts. */
-  batch?: { max: number; min?: number; windowMs?: number };
+  /**
+   * When `getMany` exists: ids per request, and the fewest the vendor accepts. `slotMs`: the grid
+   * the polls of all waits fall due on, so they share batches (default `BATCH_SLOT_MS`, 1 s).
+   */
+  batch?: { max: number; min?: number; windowMs?: number; slotMs?: number };
   /**
    * How the vendor itself authenticates callbacks. Either way, with `webhookSecret` set, mjgate signs
    * the callback URL (nonce, expiry, context) and checks it on arrival. `'url'`: that is all there is,
@@ -78,6 +86,12 @@ export interface ProviderDefinition {
    * the vendor echoed back.
    */
   secrets?: readonly (string | undefined)[];
+  /**
+   * The client's corner of its `Store` (`storeScope(provider, apiKey, options)`): idempotency
+   * records, pending jobs and webhook fan-out live there, and the adapter's paces and limits should
+   * use the same one. Default: a memory store of the client's own.
+   */
+  shared?: StoreScope;
 
   get(providerJobId: string, options: CallOptions): Promise<Job>;
   getMany?(providerJobIds: string[], options: CallOptions): Promise<Job[]>;
@@ -111,13 +125,24 @@ export interface ProviderDefinition {
    * `vendorValues`); core fills the job's missing `action`, `parentId` and `ref` from it afterwards.
    */
   parseWebhook?(request: WebhookRequest, context: WebhookContext): Promise<Job>;
+  /**
+   * Follows an imagine from submission to its end without status requests (AceData's ndjson
+   * stream), for `run`: yields each state it sees, the terminal one last, and polls the rest itself
+   * should its stream break. It receives validated input without a `webhookUrl`; `run` sends a
+   * webhook or idempotent submission through `imagine` and `wait` instead.
+   */
+  runImagine?(input: ImagineInput, options: WaitOptions): AsyncIterable<Job>;
 }
 
 /** Builds a complete {@link MidjourneyClient} from a thin vendor {@link ProviderDefinition}. */
 export function createClient(definition: ProviderDefinition): MidjourneyClient {
   const { provider, capabilities } = definition;
-  const def = guardDefinition(definition, new OutputGuard(provider, definition.secrets));
-  const poll: PollDefaults = { ...DEFAULT_POLL, ...def.poll };
+  const shared = definition.shared ?? storeScope(provider, undefined);
+  const pending = new PendingJobs(shared);
+  const def = followPending(guardDefinition(definition, new OutputGuard(provider, definition.secrets)), pending);
+  // A batching client's polls fall due on shared slots, so that many waits fill each batch request.
+  const slots = def.getMany && def.batch ? { alignMs: def.batch.slotMs ?? BATCH_SLOT_MS } : {};
+  const poll: PollDefaults = { ...DEFAULT_POLL, ...slots, ...def.poll };
   const batcher =
     def.getMany && def.batch
       ? new Batcher({
@@ -210,6 +235,34 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     }
   }
 
+  /**
+   * Sends a submission once per `options.idempotencyKey` (see {@link submitOnce}), and lists the
+   * job it created among the pending ones. `request` is what the caller asked for, `sent` what
+   * reaches the vendor (to find the job again should the answer be lost).
+   */
+  async function submission(
+    request: unknown,
+    sent: Omit<Submission, 'provider'>,
+    options: CallOptions,
+    send: () => Promise<Job>,
+  ): Promise<Job> {
+    const sendAndList = async () => {
+      const job = await send();
+      await pending.submitted(job);
+      return job;
+    };
+    if (options.idempotencyKey === undefined) return sendAndList();
+    return submitOnce({
+      shared,
+      key: options.idempotencyKey,
+      request,
+      submission: { ...sent, provider },
+      submit: sendAndList,
+      find: (lost) => client.findSubmission(lost, { signal: options.signal, headers: options.headers }),
+      signal: options.signal,
+    });
+  }
+
   async function resolveJob(job: Job | string, options: CallOptions): Promise<Job> {
     const named = ref(job);
     return named.job ?? def.get(named.providerJobId, options);
@@ -223,7 +276,9 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
       const run = need('imagine', 'imagine');
       const valid = validateInput(imagineInputSchema, input, 'imagine', provider) as ImagineInput;
       checkModel(valid);
-      return withWebhook(valid, { operation: 'imagine' }, (signed) => run(signed, options));
+      return submission(valid, submissionOf('imagine', valid), options, () =>
+        withWebhook(valid, { operation: 'imagine' }, (signed) => run(signed, options)),
+      );
     },
 
     async act(job, action, input = {}, options = {}) {
@@ -257,27 +312,37 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
           { provider },
         );
       }
-      return withWebhook(valid, { operation: 'action', action: id, parentId: parent.id }, (signed) =>
-        run(parent, id, signed, options),
+      const sent = { ...submissionOf('action', valid), action: id, parentId: parent.id };
+      if (sent.prompt === undefined && parent.prompt !== undefined) sent.prompt = parent.prompt;
+      return submission({ action: id, parentId: parent.id, input: valid }, sent, options, () =>
+        withWebhook(valid, { operation: 'action', action: id, parentId: parent.id }, (signed) =>
+          run(parent, id, signed, options),
+        ),
       );
     },
 
     async describe(input, options = {}) {
       const run = need('describe', 'describe');
       const valid = validateInput(describeInputSchema, input, 'describe', provider);
-      return withWebhook(valid, { operation: 'describe' }, (signed) => run(signed, options));
+      return submission(valid, submissionOf('describe', valid), options, () =>
+        withWebhook(valid, { operation: 'describe' }, (signed) => run(signed, options)),
+      );
     },
 
     async blend(input, options = {}) {
       const run = need('blend', 'blend');
       const valid = validateInput(blendInputSchema, input, 'blend', provider);
-      return withWebhook(valid, { operation: 'blend' }, (signed) => run(signed, options));
+      return submission(valid, submissionOf('blend', valid), options, () =>
+        withWebhook(valid, { operation: 'blend' }, (signed) => run(signed, options)),
+      );
     },
 
     async faceSwap(input, options = {}) {
       const run = need('faceSwap', 'faceswap');
       const valid = validateInput(faceSwapInputSchema, input, 'faceSwap', provider);
-      return withWebhook(valid, { operation: 'faceswap' }, (signed) => run(signed, options));
+      return submission(valid, submissionOf('faceswap', valid), options, () =>
+        withWebhook(valid, { operation: 'faceswap' }, (signed) => run(signed, options)),
+      );
     },
 
     async video(input, options = {}) {
@@ -285,15 +350,18 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
       const valid = validateInput(videoInputSchema as v.GenericSchema<unknown, VideoInput>, input, 'video', provider);
       // The schema only checks `extend` has an id; resolve the caller's own value so a full Job stays whole.
       const resolved: ResolvedVideoInput = { ...valid, extend: input.extend ? ref(input.extend) : undefined };
-      return withWebhook(resolved, { operation: 'video', parentId: resolved.extend?.id }, (signed) =>
-        run(signed, options),
+      const request = { ...valid, extend: resolved.extend?.id };
+      return submission(request, { ...submissionOf('video', valid), parentId: resolved.extend?.id }, options, () =>
+        withWebhook(resolved, { operation: 'video', parentId: resolved.extend?.id }, (signed) => run(signed, options)),
       );
     },
 
     async shorten(input, options = {}) {
       const run = need('shorten', 'shorten');
       const valid = validateInput(shortenInputSchema, input, 'shorten', provider);
-      return withWebhook(valid, { operation: 'shorten' }, (signed) => run(signed, options));
+      return submission(valid, submissionOf('shorten', valid), options, () =>
+        withWebhook(valid, { operation: 'shorten' }, (signed) => run(signed, options)),
+      );
     },
 
     async seed(job, options = {}) {
@@ -364,7 +432,13 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
         batcher
           ? batcher.get(named.providerJobId, signal)
           : def.get(named.providerJobId, { signal, headers: options.headers });
-      return watchJob(check, named.job, options, poll);
+      // A callback verified by any process sharing the store ends the wait (see fan-out.ts).
+      const confirm = () => def.get(named.providerJobId, { headers: options.headers });
+      return watchJob(check, named.job, options, poll, jobFeed(shared, named.id, confirm));
+    },
+
+    async pending() {
+      return pending.list();
     },
 
     async wait(job, options = {}) {
@@ -372,8 +446,15 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     },
 
     async run(input, options = {}) {
-      const { signal, headers } = options;
-      return client.wait(await client.imagine(input, { signal, headers }), options);
+      const { signal, headers, idempotencyKey } = options;
+      if (def.runImagine && idempotencyKey === undefined) {
+        need('imagine', 'imagine');
+        const valid = validateInput(imagineInputSchema, input, 'imagine', provider) as ImagineInput;
+        checkModel(valid);
+        // The vendor follows the job itself (no status requests); a webhook goes through imagine.
+        if (!valid.webhookUrl) return waitFor(def.runImagine(valid, options));
+      }
+      return client.wait(await client.imagine(input, { signal, headers, idempotencyKey }), options);
     },
 
     upscale(job, index, options) {
@@ -399,7 +480,10 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
       if (job.action === undefined && context.action) filled.action = context.action;
       if (job.parentId === undefined && context.parentId) filled.parentId = context.parentId;
       if (job.ref === undefined && context.ref !== undefined) filled.ref = context.ref;
-      return { ...job, ...filled };
+      const verified = { ...job, ...filled };
+      // Waits in every process sharing the store end with it (polling stays their safety net).
+      await publishJob(shared, verified);
+      return verified;
     },
   };
   return client;
@@ -417,6 +501,21 @@ const OPERATION_NAMES: Record<Operation, string> = {
 };
 
 type Method = (...args: never[]) => Promise<unknown>;
+
+/** The definition with every job read taken off the pending list once it is terminal. */
+function followPending(def: ProviderDefinition, pending: PendingJobs): ProviderDefinition {
+  const { get, getMany, parseWebhook } = def;
+  const seen = async (job: Job) => {
+    await pending.seen(job);
+    return job;
+  };
+  return {
+    ...def,
+    get: async (id, options) => seen(await get(id, options)),
+    getMany: getMany && (async (ids, options) => Promise.all((await getMany(ids, options)).map(seen))),
+    parseWebhook: parseWebhook && (async (request, context) => seen(await parseWebhook(request, context))),
+  };
+}
 
 /**
  * The definition with every method's results and errors passed through the {@link OutputGuard}: the
@@ -468,5 +567,20 @@ function guardDefinition(def: ProviderDefinition, guard: OutputGuard): ProviderD
     account: wrap(def.account, (result) => guard.account(result)),
     findSubmission: wrap(def.findSubmission, (result) => (result ? guard.job(result) : undefined)),
     parseWebhook: wrap(def.parseWebhook, job),
+    runImagine: def.runImagine && guardJobs(def.runImagine.bind(def), guard),
+  };
+}
+
+/** A followed imagine with every job and error it yields passed through the guard. */
+function guardJobs(
+  follow: (input: ImagineInput, options: WaitOptions) => AsyncIterable<Job>,
+  guard: OutputGuard,
+): (input: ImagineInput, options: WaitOptions) => AsyncIterable<Job> {
+  return async function* (input, options) {
+    try {
+      for await (const job of follow(input, options)) yield guard.job(job);
+    } catch (error) {
+      throw guard.error(error, submissionOf('imagine', input), options.signal);
+    }
   };
 }

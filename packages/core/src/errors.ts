@@ -15,17 +15,21 @@ export type ErrorCode =
   | 'job_failed'
   | 'job_timeout'
   | 'unsupported'
-  | 'webhook_verification';
+  | 'webhook_verification'
+  | 'store_unavailable';
 
 /**
  * What is known of a submission whose outcome is unknown ({@link MjGateError.mayHaveCreatedJob}):
  * enough to look the job up at the vendor before paying for it twice. Plain JSON: store it.
  */
 export interface Submission {
+  /** The vendor it was sent to. */
   provider: ProviderName;
+  /** What was submitted. */
   operation: Operation;
   /** For `operation: 'action'`: which action, on which job (its full id). */
   action?: ActionId;
+  /** For `operation: 'action'`: the full id of the job acted on. */
   parentId?: string;
   /** The caller's correlation value, when the submission carried one: the surest way to find it. */
   ref?: string;
@@ -39,8 +43,11 @@ export interface Submission {
 
 /** The plain summary mjgate keeps as `cause`: never a library object that may hold the request. */
 export interface ErrorSummary {
+  /** The original error's `name`, e.g. `'TypeError'`. */
   name: string;
+  /** Its message, secrets masked. */
   message: string;
+  /** Its `code` (e.g. `'ECONNRESET'`), when it had one. */
   code?: string;
 }
 
@@ -69,8 +76,11 @@ function withoutMessage(changes: ErrorChanges): Omit<ErrorChanges, 'message'> {
 
 /** Options every mjgate error takes. */
 export interface MjGateErrorOptions {
+  /** The vendor the error came from (`'gateway'` for the gateway's own). */
   provider?: ProviderName;
+  /** The vendor's HTTP status, when an answer arrived. */
   status?: number;
+  /** The vendor's request id, when it sent one: quote it to the vendor's support. */
   requestId?: string;
   /**
    * What caused this error. Anything that is not an `MjGateError` is kept as a plain
@@ -78,6 +88,7 @@ export interface MjGateErrorOptions {
    * carry the `Request`, credentials included.
    */
   cause?: unknown;
+  /** Whether the same call may succeed if tried again later (rate limits, outages, timeouts). */
   retryable?: boolean;
   /**
    * For a failed submission: the vendor may have accepted it even though the call failed (a
@@ -264,6 +275,12 @@ export class TimeoutError extends errorClass('timeout', true) {}
 export class UnsupportedError extends errorClass('unsupported', false) {}
 /** A webhook callback failed its secret or signature check. */
 export class WebhookVerificationError extends errorClass('webhook_verification', false) {}
+
+/**
+ * The client's `Store` (Redis, for many processes) could not be reached. Pacing, health and webhook
+ * fan-out carry on locally; an idempotent submission is refused with it rather than risk paying twice.
+ */
+export class StoreUnavailableError extends errorClass('store_unavailable', true) {}
 
 /** 429 or a concurrency limit. `retryAfterMs` is set when the vendor said how long to wait. */
 export class RateLimitError extends errorClass('rate_limited', true) {}

@@ -62,7 +62,7 @@ export class OutputGuard {
     return { ...account, raw: maskSecrets(account.raw, this.#secrets) };
   }
 
-  /** {@link job}, and a `ResponseValidationError` when the answer is about another job than `providerJobId`. */
+  /** `job()`, and a `ResponseValidationError` when the answer is about another job than `providerJobId`. */
   jobFor(providerJobId: string, job: Job): Job {
     if (job.providerJobId !== providerJobId) {
       throw this.error(

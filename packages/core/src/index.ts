@@ -2,6 +2,8 @@
  * `@mjgate/core`: what application code uses — the neutral `Job` and its ids, the canonical
  * actions, the errors, the input and option types, and the `MidjourneyClient` every adapter and the
  * gateway implement. The toolkit for writing an adapter is `@mjgate/core/provider`.
+ *
+ * @module @mjgate/core
  */
 export {
   ACTION_IDS,
@@ -30,6 +32,7 @@ export {
   RateLimitError,
   ResponseValidationError,
   redact,
+  StoreUnavailableError,
   type Submission,
   TimeoutError,
   UnsupportedError,
@@ -51,8 +54,11 @@ export {
   parseJobId,
   TERMINAL_STATUSES,
 } from './job.js';
+export { LOG_LEVEL_ENV, LOG_LEVELS, type LogLevel } from './logger.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { MIDJOURNEY_MODEL, type ModelName, modelOf, modelsOf } from './models.js';
 export type { ProviderOptions } from './options.js';
+export type { Store } from './store.js';
 export type {
   Account,
   ActionInput,

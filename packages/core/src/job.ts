@@ -21,8 +21,11 @@ export function isOperation(value: unknown): value is Operation {
 
 /** One result image. */
 export interface JobImage {
+  /** Where to download it (http or https; vendors' links expire, so copy what you keep). */
   url: string;
+  /** In pixels, when the vendor reports it. */
   width?: number;
+  /** In pixels, when the vendor reports it. */
   height?: number;
 }
 
@@ -33,17 +36,21 @@ export interface JobImage {
 export interface Job {
   /** `'<provider>:<vendor job id>'`: globally unique, JSON-safe, storable. */
   id: string;
+  /** The vendor that runs the job (the prefix of `id`). */
   provider: ProviderName;
   /** The vendor's own id (ImaginePro `messageId`, AceData / APIFRAME `task_id`). */
   providerJobId: string;
+  /** What made the job: `imagine`, `action`, `describe`, … */
   operation: Operation;
   /** Set when `operation === 'action'`. */
   action?: ActionId;
   /** The job this one acted on, as a full `id`. */
   parentId?: string;
+  /** `queued` → `running` → `succeeded`, `failed` or `cancelled` (the last three are final). */
   status: JobStatus;
   /** 0..100 while known; never decreases for one job. */
   progress: number | null;
+  /** The prompt as the vendor reports it, when the operation has one. */
   prompt?: string;
   /**
    * The model that made the job, when it is not Midjourney (e.g. `'flux-1.1-pro'`); absent for
@@ -54,22 +61,27 @@ export interface Job {
   gridUrl?: string;
   /** The individual images: 4 tiles of a grid, or the single image. */
   images: JobImage[];
+  /** Video results (`operation: 'video'`). */
   videoUrls: string[];
   /** Describe / shorten results. */
   texts: string[];
+  /** The Midjourney seed, once asked for with `seed()` or when the vendor reports it. */
   seed?: string;
   /** Follow-ups the vendor offers on this result, right now. */
   actions: ActionId[];
+  /** Why the job failed (`status: 'failed'`): the vendor's reason, in a stable `code` and a message. */
   error?: { code: string; message: string };
   /** The caller's correlation value, echoed back. */
   ref?: string;
   /** ISO-8601. */
   createdAt?: string;
+  /** ISO-8601: the vendor's last change to the job, when it reports one. */
   updatedAt?: string;
   /** The last vendor payload, untouched. */
   raw: unknown;
 }
 
+/** The statuses a job never leaves: `succeeded`, `failed`, `cancelled`. */
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 /** True for `succeeded`, `failed` and `cancelled`. */

@@ -1,3 +1,25 @@
+import { sleep } from './sleep.js';
+import { type StoreScope, warnStoreDown } from './store-scope.js';
+
+/** How long a lease is held at most by default: a crashed holder's slot comes back after this. */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+/** The longest pause between two attempts at a lease while all are held. */
+export const DEFAULT_LEASE_POLL_MS = 1_000;
+
+/** Where a {@link ConcurrencyLimit} leases its slots so the limit holds across processes. */
+export interface SharedLimit {
+  shared: StoreScope;
+  /** The limit's name within the client's scope: its key is `<scope>:limit:<name>`. */
+  name: string;
+  /**
+   * How long one lease is held at most, ms: a process that dies holding one gives it back after
+   * this. Longer than the longest call (or stream) the limit covers. Default 5 minutes.
+   */
+  leaseMs?: number;
+  /** The longest pause between two attempts while every lease is held, ms. Default 1 000. */
+  maxPollMs?: number;
+}
+
 /**
  * At most `max` tasks hold a slot at once; the rest wait in call order (first come, first served).
  * For vendors that cap the requests one token keeps open — AceData allows 5 in flight and answers
@@ -14,11 +36,14 @@
 export class ConcurrencyLimit {
   /** The most slots held at once; `0` or less means no limit. */
   readonly max: number;
+  /** Where the slots are leased so the limit holds across processes; absent: this process alone. */
+  readonly shared?: SharedLimit;
   #active = 0;
   readonly #waiting: Array<() => void> = [];
 
-  constructor(max: number) {
+  constructor(max: number, shared?: SharedLimit) {
     this.max = max;
+    this.shared = shared;
   }
 
   /** How many slots are held now. */
@@ -56,13 +81,53 @@ export class ConcurrencyLimit {
       });
     }
     let released = false;
-    return () => {
+    const releaseLocal = () => {
       if (released) return;
       released = true;
       const next = this.#waiting.shift();
       if (next) next();
       else this.#active -= 1;
     };
+    if (!this.shared) return releaseLocal;
+    let lease: { key: string; id: string } | undefined;
+    try {
+      lease = await this.#lease(this.shared, signal);
+    } catch (error) {
+      releaseLocal();
+      throw error;
+    }
+    return () => {
+      if (released) return;
+      releaseLocal();
+      if (!lease || !this.shared) return;
+      const { shared } = this.shared;
+      shared.store.releaseLease(lease.key, lease.id).catch((error: unknown) => {
+        warnStoreDown(shared, `the ${this.shared?.name} limit`, 'its lease ends by itself when its time is up', error);
+      });
+    };
+  }
+
+  /**
+   * Takes one of the store's `max` leases, asking again with a growing pause (to
+   * {@link SharedLimit.maxPollMs}) while all are held elsewhere. `undefined` when the store failed:
+   * this process's own slot is all the caller holds then.
+   */
+  async #lease({ shared, name, leaseMs, maxPollMs }: SharedLimit, signal?: AbortSignal) {
+    let pause = 25;
+    while (true) {
+      let key: string;
+      let id: string | undefined;
+      try {
+        key = `${shared.scope}:limit:${name}`;
+        id = await shared.store.acquireLease(key, this.max, leaseMs ?? DEFAULT_LEASE_MS);
+      } catch (error) {
+        warnStoreDown(shared, `the ${name} limit`, `limiting this process alone to ${this.max}`, error);
+        return undefined;
+      }
+      if (id !== undefined) return { key, id };
+      await sleep(pause, signal);
+      pause = Math.min(maxPollMs ?? DEFAULT_LEASE_POLL_MS, pause * 2);
+    }
   }
 
   /** Runs `task` holding a slot, and releases the slot however the task ends. */

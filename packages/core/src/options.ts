@@ -1,5 +1,7 @@
-import { AuthenticationError } from './errors.js';
+import { AuthenticationError, InvalidRequestError } from './errors.js';
 import type { ProviderName } from './job.js';
+import type { LogLevel } from './logger.js';
+import type { Store } from './store.js';
 import type { Logger } from './types.js';
 import type { PollDefaults } from './wait.js';
 
@@ -7,7 +9,16 @@ import type { PollDefaults } from './wait.js';
 export interface ProviderOptions {
   /** Falls back to the vendor's environment variable (`IMAGINEPRO_API_KEY`, …). */
   apiKey?: string;
-  /** May carry a path prefix, e.g. `http://127.0.0.1:8787/apiframe` for the simulator. */
+  /**
+   * The API's base URL; falls back to the vendor's environment variable (`IMAGINEPRO_BASE_URL`, …),
+   * then the vendor's own host. May carry a path prefix, e.g. `http://127.0.0.1:8787/apiframe` for
+   * the simulator.
+   */
+  baseURL?: string;
+  /**
+   * @deprecated Spelled `baseURL` now (as in the Vercel AI SDK and openai-node); `baseUrl` still
+   * works. Giving both with different values is an `InvalidRequestError`.
+   */
   baseUrl?: string;
   /** A custom `fetch` (proxies, tests, edge runtimes). */
   fetch?: typeof globalThis.fetch;
@@ -29,10 +40,24 @@ export interface ProviderOptions {
   webhookTtlMs?: number;
   /** Receives request/response/retry lines, with credentials redacted. `console` fits. */
   logger?: Logger;
+  /**
+   * Which lines reach the logger. Default: `MJGATE_LOG`, else `'debug'` with a `logger` (every
+   * line) and `'silent'` without one. `MJGATE_LOG` with no `logger` logs to `console`.
+   */
+  logLevel?: LogLevel;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
   /** Polling defaults for `wait`/`watch`. */
   poll?: Partial<PollDefaults>;
+  /**
+   * Where the client keeps what processes on one API key must agree on: the vendor's paces and
+   * concurrency limits, idempotency records, pending jobs, webhook fan-out. Default: a memory store
+   * of this client's own (one process). `createRedisStore()` from `@mjgate/redis` shares it across
+   * processes. Keys are scoped by vendor and a hash of the API key, never the key itself.
+   */
+  store?: Store;
+  /** How long an `idempotencyKey` returns its job, ms. Default 24 hours. */
+  idempotencyTtlMs?: number;
 }
 
 /** An environment variable, where the runtime has one (Node, Bun, Deno with permission); never a `node:` import. */
@@ -53,4 +78,34 @@ export function resolveApiKey(apiKey: string | undefined, envName: string, provi
     throw new AuthenticationError(`No ${provider} API key: pass { apiKey } or set ${envName}.`, { provider });
   }
   return key;
+}
+
+/**
+ * The base URL from the options (`baseURL`, or the deprecated `baseUrl`), else the environment
+ * variable `envName`, else `defaultURL` (absent for a protocol with no host of its own).
+ */
+export function resolveBaseURL(
+  options: { baseURL?: string; baseUrl?: string },
+  envName: string,
+  defaultURL: string,
+): string;
+export function resolveBaseURL(
+  options: { baseURL?: string; baseUrl?: string },
+  envName: string,
+  defaultURL?: string,
+): string | undefined;
+export function resolveBaseURL(
+  options: { baseURL?: string; baseUrl?: string },
+  envName: string,
+  defaultURL?: string,
+): string | undefined {
+  const current = options.baseURL?.trim() || undefined;
+  const deprecated = options.baseUrl?.trim() || undefined;
+  if (current && deprecated && current !== deprecated) {
+    throw new InvalidRequestError(
+      // No URL in the message: a base URL may carry a token in its path.
+      'Both baseURL and baseUrl are set, to different URLs: baseUrl is the old spelling of baseURL. Keep only baseURL.',
+    );
+  }
+  return current ?? deprecated ?? readEnv(envName) ?? defaultURL;
 }

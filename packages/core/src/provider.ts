@@ -8,17 +8,24 @@
  * from the pieces here: the HTTP transport (one retry loop with the read/submit rules), pacing and
  * concurrency limits, prompt composition, webhook signing and parsing, URL and secret hygiene,
  * and the helpers that find a lost submission again.
+ *
+ * @module @mjgate/core/provider
  */
 export { Batcher, type BatcherOptions } from './batch.js';
 export { createClient, type JobRef, type ProviderDefinition, type ResolvedVideoInput } from './client.js';
 export { guardSecrets, maskSecrets, networkCode, summarizeError } from './errors.js';
+export { jobFeed, publishJob } from './fan-out.js';
 export { OutputGuard, submissionOf } from './guard.js';
+export { IDEMPOTENCY_CLAIM_MS, type IdempotentSubmission, submitOnce } from './idempotency.js';
 export { definedOnly, emptyJob, formatJobId, parseJobId } from './job.js';
-export { ConcurrencyLimit } from './limit.js';
+export { ConcurrencyLimit, DEFAULT_LEASE_MS, type SharedLimit } from './limit.js';
+export { filterLogger, LOG_LEVEL_ENV, LOG_LEVELS, resolveLogger } from './logger.js';
 export { type MaskFormat, normalizeMask } from './mask.js';
 export { SubmissionMemo, type SubmissionMemoOptions } from './memo.js';
 export { DEFAULT_NDJSON_MAX_LINE_LENGTH, type NdjsonReadOptions, readNdjsonLines } from './ndjson.js';
-export { readEnv, resolveApiKey } from './options.js';
+export { readEnv, resolveApiKey, resolveBaseURL } from './options.js';
+export { PendingJobs } from './pending.js';
+export { DEFAULT_EXPECTED_MS, type JobKind, jobKind, PollSchedule, type ScheduleSettings } from './poll-schedule.js';
 export { composePrompt, modeFlag, type PromptParts } from './prompt.js';
 export { parseProviderOptions } from './provider-options.js';
 export {
@@ -31,7 +38,17 @@ export {
   validateInput,
   videoInputSchema,
 } from './schemas.js';
-export { Pacer, sleep } from './sleep.js';
+export { Pacer, type SharedPace, sleep } from './sleep.js';
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  type StoreScope,
+  type StoreScopeOptions,
+  scopeName,
+  sha256Hex,
+  storeScope,
+  storeUnavailable,
+  warnStoreDown,
+} from './store-scope.js';
 export {
   nearestFirst,
   operationMatches,
@@ -46,13 +63,22 @@ export {
   type HttpResult,
   HttpTransport,
   httpError,
+  loadTransport,
   parseRetryAfter,
   type RequestSpec,
   type TransportConfig,
   vendorMessage,
 } from './transport.js';
 export { countUrls, httpUrl, httpUrls, requireUsableResult } from './urls.js';
-export { DEFAULT_POLL, deadlineError, jobFingerprint, type PollDefaults, waitFor, watchJob } from './wait.js';
+export {
+  DEFAULT_POLL,
+  deadlineError,
+  type JobFeed,
+  jobFingerprint,
+  type PollDefaults,
+  waitFor,
+  watchJob,
+} from './wait.js';
 export {
   checkWebhookJob,
   DEFAULT_WEBHOOK_MAX_BODY_BYTES,

@@ -21,6 +21,20 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * Whether a JSON text has more than `max` opening brackets: a text with fewer cannot nest deeper
+ * than `max`, so the walk of {@link nestedDeeperThan} is skipped for almost every vendor answer.
+ */
+export function bracketsExceed(text: string, max: number): boolean {
+  let count = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    // `{` and `[`
+    if ((code === 123 || code === 91) && ++count > max) return true;
+  }
+  return false;
+}
+
 /** Largest error (non-2xx) body read: enough for any vendor's message. */
 export const ERROR_BODY_MAX_BYTES = 64 * 1024;
 

@@ -2,6 +2,8 @@
  * `@mjgate/core/testing`: an in-memory provider that implements the whole client contract, for
  * your own tests and demos. Jobs advance one step per status check, so a test controls time by
  * polling; scripted failures and errors let it drive every error path.
+ *
+ * @module @mjgate/core/testing
  */
 import { ACTION_IDS, type ActionId, GRID_ACTIONS, UPSCALED_ACTIONS } from './actions.js';
 import { createClient, type ProviderDefinition } from './client.js';

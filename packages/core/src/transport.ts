@@ -1,5 +1,4 @@
-import ky from 'ky';
-import pRetry, { AbortError } from 'p-retry';
+import type { KyInstance } from 'ky';
 import * as v from 'valibot';
 import {
   guardSecrets,
@@ -24,9 +23,17 @@ import {
 } from './http-errors.js';
 import type { ProviderName } from './job.js';
 import { redactHeaders, shorten } from './request-log.js';
-import { ERROR_BODY_MAX_BYTES, MAX_JSON_DEPTH, nestedDeeperThan, readText, salvageField } from './response-body.js';
+import {
+  bracketsExceed,
+  ERROR_BODY_MAX_BYTES,
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+  readText,
+  salvageField,
+} from './response-body.js';
 import { type Backoff, parseRetryAfter, retryDelay } from './retry-timing.js';
-import { Pacer, sleep, timeoutSignal } from './sleep.js';
+import { Pacer, sleep } from './sleep.js';
+import type { StoreScope } from './store-scope.js';
 import type { CallOptions, Logger } from './types.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +41,37 @@ import { VERSION } from './version.js';
 export type CallKind = 'read' | 'submit';
 
 export type { HttpFailure } from './http-errors.js';
+
+// ky is loaded on the first request, not at import: its module-level feature probe builds a
+// `Request`, which loads Node's whole fetch implementation (~70 % of a cold import of an adapter).
+// The first request needs fetch anyway; later ones use the loaded instance without awaiting.
+let kyLoaded: KyInstance | undefined;
+let kyLoading: Promise<KyInstance> | undefined;
+function loadKy(): Promise<KyInstance> {
+  kyLoading ??= import('ky').then((module) => {
+    kyLoaded = module.default;
+    return kyLoaded;
+  });
+  return kyLoading;
+}
+
+/**
+ * Resolves once the transport's libraries (ky, p-retry) are loaded. They load by themselves — ky
+ * when a client is created, p-retry at the first failed attempt — so an import of mjgate stays
+ * light; a test that turns fake timers on before its first request awaits this first, so that a
+ * load (real I/O) does not land at some point of the fake clock.
+ */
+export async function loadTransport(): Promise<void> {
+  await Promise.all([loadKy(), loadPRetry()]);
+}
+
+// p-retry too is loaded when first needed: only a call whose first attempt failed enters its loop.
+let pRetryLoading: Promise<typeof import('p-retry')> | undefined;
+function loadPRetry(): Promise<typeof import('p-retry')> {
+  pRetryLoading ??= import('p-retry');
+  return pRetryLoading;
+}
+
 export { httpError, vendorMessage } from './http-errors.js';
 export { parseRetryAfter } from './retry-timing.js';
 
@@ -63,6 +101,8 @@ export interface TransportConfig {
   backoff?: Backoff;
   /** Minimum spacing between calls of each kind, in ms (vendor rate limits). */
   pace?: { submit?: number; read?: number };
+  /** Where the paces are kept so they hold across processes on one key (see `Store`). */
+  shared?: StoreScope;
 }
 
 /** One request. */
@@ -105,9 +145,12 @@ export class HttpTransport {
     this.#config = config;
     this.provider = config.provider;
     this.baseUrl = checkedBaseUrl(config.baseUrl, config.provider);
+    // Creating a client is when ky starts loading (not importing mjgate): by the first request it is
+    // usually there, and a test that turns on fake timers after creating a client finds it loaded.
+    loadKy().catch(() => {});
     this.#pacers = {
-      submit: config.pace?.submit ? new Pacer(config.pace.submit) : undefined,
-      read: config.pace?.read ? new Pacer(config.pace.read) : undefined,
+      submit: config.pace?.submit ? new Pacer(config.pace.submit, sharedPace(config, 'submit')) : undefined,
+      read: config.pace?.read ? new Pacer(config.pace.read, sharedPace(config, 'read')) : undefined,
     };
   }
 
@@ -124,7 +167,7 @@ export class HttpTransport {
       } catch (cause) {
         throw bad(`a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`, cause);
       }
-      if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+      if (bracketsExceed(text, MAX_JSON_DEPTH) && nestedDeeperThan(json, MAX_JSON_DEPTH)) {
         // A Job keeps the body as `raw`; one nested thousands deep could not be stored or printed.
         throw bad(`a body nested more than ${MAX_JSON_DEPTH} levels deep`);
       }
@@ -140,7 +183,7 @@ export class HttpTransport {
 
   /** Makes the call with retries and returns the 2xx `Response` unread (for streams and files). */
   async send(spec: Omit<RequestSpec<unknown>, 'schema'>, options: CallOptions = {}): Promise<Response> {
-    return this.#withRetries({ ...spec, schema: v.unknown() }, options, async (response) => response);
+    return this.#withRetries({ ...spec, schema: v.unknown() }, options, async (response) => response, true);
   }
 
   #badResponse(
@@ -219,7 +262,11 @@ export class HttpTransport {
   /** What is known of an ambiguous submission here; the client adds the operation, ref and prompt. */
   #submission(attempt: Attempt, providerJobId?: string): Submission {
     // `operation` is a placeholder the client overwrites: only it knows which call this was.
-    const out: Submission = { provider: this.provider, operation: 'imagine', sentAt: attempt.sentAt };
+    const out: Submission = {
+      provider: this.provider,
+      operation: 'imagine',
+      sentAt: new Date(attempt.sentAt).toISOString(),
+    };
     if (providerJobId) out.providerJobId = providerJobId;
     return out;
   }
@@ -247,50 +294,76 @@ export class HttpTransport {
     spec: RequestSpec<T>,
     options: CallOptions,
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
+    streaming = false,
   ): Promise<R> {
     const config = this.#config;
     const url = this.#url(spec);
     const maxRetries = config.maxRetries ?? 2;
     const signal = options.signal;
+    const call = new CallSignal(signal);
     let retryAfter: number | undefined;
+    let done = false;
 
     const attempt = async (attemptNumber: number): Promise<R> => {
       await this.#pacers[spec.call]?.take(signal);
-      try {
-        return await this.#attempt(spec, url, options, attemptNumber, onOk);
-      } catch (error) {
-        if (signal?.aborted) throw new AbortError(asError(signal.reason));
-        if (!MjGateError.isInstance(error) || !error.retryable) throw new AbortError(asError(error));
-        retryAfter = error.retryAfterMs;
-        throw error;
-      }
+      return this.#attempt(spec, url, options, attemptNumber, call, onOk);
+    };
+    /** Logs the failure and sleeps until the next try: the vendor's Retry-After, else full jitter. */
+    const beforeRetry = async (error: Error, attemptNumber: number, retriesLeft: number) => {
+      const delay = retryDelay(attemptNumber, config.backoff, retryAfter);
+      config.logger?.warn?.(
+        `${this.provider}: ${spec.method} ${spec.path} failed (${error.message}); retry in ${delay} ms`,
+        { attempt: attemptNumber, retriesLeft },
+      );
+      await sleep(delay, signal);
     };
 
     try {
-      return await pRetry(attempt, {
-        retries: maxRetries,
-        signal,
-        // p-retry's own delay is off: the full-jitter / Retry-After sleep below replaces it, and
-        // being our own sleep, an abort cuts it short.
-        minTimeout: 0,
-        maxTimeout: 0,
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft <= 0) return;
-          const delay = retryDelay(attemptNumber, config.backoff, retryAfter);
-          config.logger?.warn?.(
-            `${this.provider}: ${spec.method} ${spec.path} failed (${error.message}); retry in ${delay} ms`,
-            {
-              attempt: attemptNumber,
-              retriesLeft,
-            },
-          );
-          await sleep(delay, signal);
+      // The first attempt runs plain: p-retry's loop is entered only after a retryable failure,
+      // so a call that succeeds at once (almost every call) pays nothing for it.
+      try {
+        const result = await attempt(1);
+        done = true;
+        return result;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (!MjGateError.isInstance(error) || !error.retryable || maxRetries <= 0) throw asError(error);
+        retryAfter = error.retryAfterMs;
+        await beforeRetry(error, 1, maxRetries);
+      }
+      const { default: pRetry, AbortError } = await loadPRetry();
+      const result = await pRetry(
+        async (retryNumber) => {
+          try {
+            return await attempt(retryNumber + 1);
+          } catch (error) {
+            if (signal?.aborted) throw new AbortError(asError(signal.reason));
+            if (!MjGateError.isInstance(error) || !error.retryable) throw new AbortError(asError(error));
+            retryAfter = error.retryAfterMs;
+            throw error;
+          }
         },
-      });
+        {
+          retries: maxRetries - 1,
+          signal,
+          // p-retry's own delay is off: the full-jitter / Retry-After sleep of `beforeRetry` replaces
+          // it, and being our own sleep, an abort cuts it short.
+          minTimeout: 0,
+          maxTimeout: 0,
+          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+            if (retriesLeft > 0) await beforeRetry(error, attemptNumber + 1, retriesLeft);
+          },
+        },
+      );
+      done = true;
+      return result;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       // Registers the credentials with the error, so its toJSON and inspect output mask them too.
       throw MjGateError.isInstance(error) ? guardSecrets(error, this.#secrets()) : error;
+    } finally {
+      // An unread body handed back (`send`) stays abortable by the caller until it is read.
+      call.end(streaming && done);
     }
   }
 
@@ -299,14 +372,14 @@ export class HttpTransport {
     url: string,
     options: CallOptions,
     attemptNumber: number,
+    call: CallSignal,
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
     const config = this.#config;
     const provider = this.provider;
     const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? 60_000;
-    const timeout = timeoutSignal(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
-    const attempt: Attempt = { signal, sentAt: new Date().toISOString() };
+    const signal = call.start(timeoutMs);
+    const attempt: Attempt = { signal, sentAt: Date.now() };
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': `mjgate/${VERSION}`,
@@ -316,11 +389,14 @@ export class HttpTransport {
       ...config.authHeaders,
     };
     const isForm = typeof FormData !== 'undefined' && spec.body instanceof FormData;
-    const started = Date.now();
-    this.#log(`→ ${spec.method} ${url}`, { attempt: attemptNumber, headers, body: isForm ? '[form]' : spec.body });
+    const debug = this.#debugs();
+    if (debug) {
+      this.#log(`→ ${spec.method} ${url}`, { attempt: attemptNumber, headers, body: isForm ? '[form]' : spec.body });
+    }
 
     let response: Response;
     try {
+      const ky = kyLoaded ?? (await loadKy());
       response = await ky(url, {
         method: spec.method,
         headers,
@@ -335,9 +411,9 @@ export class HttpTransport {
         signal,
       });
     } catch (cause) {
-      timeout.clear();
+      call.stop();
       if (options.signal?.aborted) throw options.signal.reason;
-      if (timeout.signal.aborted) throw this.#timedOut(spec, timeoutMs, cause, attempt);
+      if (call.timedOut) throw this.#timedOut(spec, timeoutMs, cause, attempt);
       const refused = refusedBeforeSending(cause);
       const detail = this.#redact(describeCause(cause));
       throw this.#failed(
@@ -351,9 +427,9 @@ export class HttpTransport {
       );
     }
 
-    this.#log(`← ${response.status} ${spec.method} ${url} in ${Date.now() - started} ms`);
+    if (debug) this.#log(`← ${response.status} ${spec.method} ${url} in ${Date.now() - attempt.sentAt} ms`);
     if (isRedirect(response)) {
-      timeout.clear();
+      call.stop();
       response.body?.cancel().catch(() => {});
       throw this.#redirected(spec, response, attempt);
     }
@@ -363,17 +439,16 @@ export class HttpTransport {
       } catch (cause) {
         if (options.signal?.aborted) throw options.signal.reason;
         // The headers came in time but the body did not.
-        if (timeout.signal.aborted && !MjGateError.isInstance(cause))
-          throw this.#timedOut(spec, timeoutMs, cause, attempt);
+        if (call.timedOut && !MjGateError.isInstance(cause)) throw this.#timedOut(spec, timeoutMs, cause, attempt);
         throw cause;
       } finally {
-        timeout.clear();
+        call.stop();
       }
     }
     // The error body is bounded by the same per-call limit: a vendor that sends the status line and
     // then stalls must not hang the call. Past the limit the status alone decides the error.
     const text = await readText(response, signal, { text: '' }, ERROR_BODY_MAX_BYTES).catch(() => '');
-    timeout.clear();
+    call.stop();
     if (options.signal?.aborted) throw options.signal.reason;
     let body: unknown = text;
     try {
@@ -450,6 +525,11 @@ export class HttpTransport {
     return redact(text, this.#secrets());
   }
 
+  /** Whether a debug logger listens: log lines and their data are built only then. */
+  #debugs(): boolean {
+    return typeof this.#config.logger?.debug === 'function';
+  }
+
   #log(message: string, data?: Record<string, unknown>): void {
     const logger = this.#config.logger;
     if (!logger?.debug) return;
@@ -485,8 +565,59 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-/** One attempt's signal (the caller's and the per-call limit) and when its request went out. */
+/** One attempt's signal (the caller's and the per-attempt limit) and when its request went out (epoch ms). */
 interface Attempt {
   signal: AbortSignal;
-  sentAt: string;
+  sentAt: number;
+}
+
+/**
+ * The signal of one call's attempts: the caller's abort and each attempt's time limit, on one
+ * `AbortController` for the whole call (a new one only after an attempt timed out, since an aborted
+ * controller cannot be reused). A listener on the caller's signal, removed when the call ends,
+ * stands in for `AbortSignal.any`, whose dependent signals pile up `WeakRef`s in a long-lived
+ * caller signal (a `wait()` of minutes makes hundreds of calls with the same one).
+ */
+class CallSignal {
+  #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onCallerAbort = () => this.#controller.abort(this.#caller?.reason);
+  /** Whether the current attempt's limit, not the caller, aborted it. */
+  timedOut = false;
+
+  constructor(caller: AbortSignal | undefined) {
+    this.#caller = caller;
+    if (caller?.aborted) this.#controller.abort(caller.reason);
+    else caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
+  }
+
+  /** Starts an attempt limited to `ms` (built on `setTimeout`, so fake timers drive it in tests). */
+  start(ms: number): AbortSignal {
+    if (this.timedOut) this.#controller = new AbortController();
+    this.timedOut = false;
+    const controller = this.#controller;
+    this.#timer = setTimeout(() => {
+      this.timedOut = true;
+      controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
+    }, ms);
+    (this.#timer as { unref?: () => void }).unref?.();
+    return controller.signal;
+  }
+
+  /** Ends the current attempt's time limit. */
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  /** Ends the call; `keepLinked` leaves the caller's abort reaching a body still being read. */
+  end(keepLinked: boolean): void {
+    this.stop();
+    if (!keepLinked) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+  }
+}
+
+/** The store-backed pace `<scope>:pace:<name>`, when the transport has a store scope. */
+function sharedPace(config: TransportConfig, name: string) {
+  return config.shared ? { shared: config.shared, name } : undefined;
 }

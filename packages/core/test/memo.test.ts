@@ -35,3 +35,34 @@ describe('SubmissionMemo', () => {
     expect([memo.recall('a'), memo.recall('b'), memo.recall('c'), memo.recall('d')]).toEqual([undefined, 2, 3, 4]);
   });
 });
+
+describe('SubmissionMemo under a steady stream of submissions', () => {
+  it('keeps the newest maxEntries and every young entry recalled, with ids remembered again', () => {
+    let now = 0;
+    const memo = new SubmissionMemo<number>({ maxAgeMs: 1_000, maxEntries: 100, now: () => now });
+    for (let i = 0; i < 10_000; i++) {
+      now += 1;
+      memo.remember(`job-${i}`, i);
+      // An id remembered again moves to the newest place, as a fresh submission would.
+      if (i % 10 === 0) memo.remember('again', i);
+    }
+    expect(memo.recall('job-9999')).toBe(9999);
+    expect(memo.recall('again')).toBe(9990);
+    // 100 entries at most: 'again' and the 99 newest jobs.
+    expect(memo.recall('job-9901')).toBe(9901);
+    expect(memo.recall('job-9900')).toBeUndefined();
+    expect(memo.recall('job-0')).toBeUndefined();
+  });
+
+  it('drops entries older than maxAgeMs as new ones arrive', () => {
+    let now = 0;
+    const memo = new SubmissionMemo<number>({ maxAgeMs: 10, now: () => now });
+    for (let i = 0; i < 5_000; i++) {
+      now += 1;
+      memo.remember(`job-${i}`, i);
+    }
+    expect(memo.recall('job-4999')).toBe(4999);
+    expect(memo.recall('job-4989')).toBe(4989);
+    expect(memo.recall('job-4988')).toBeUndefined();
+  });
+});

@@ -404,3 +404,79 @@ describe('log lines', () => {
     expect(logged).toContain('(5000 chars)');
   });
 });
+
+describe('per-call machinery', () => {
+  /** A caller's signal that counts the abort listeners added to it and still attached. */
+  function countedSignal() {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const attached = new Set<unknown>();
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    let added = 0;
+    signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+      if (type === 'abort') {
+        added += 1;
+        attached.add(listener);
+      }
+      add(type, listener, options);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, listener: EventListener) => {
+      if (type === 'abort') attached.delete(listener);
+      remove(type, listener);
+    }) as typeof signal.removeEventListener;
+    return { controller, signal, attached, added: () => added };
+  }
+
+  it('a finished call leaves nothing attached to the caller signal, however many calls share it', async () => {
+    const fetch: typeof globalThis.fetch = async () => Response.json({ ok: true });
+    const t = transport({ fetch });
+    const caller = countedSignal();
+    for (let i = 0; i < 5; i++) {
+      await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok }, { signal: caller.signal });
+    }
+    expect(caller.attached.size).toBe(0);
+    // One listener per call (none per attempt, no AbortSignal.any dependants).
+    expect(caller.added()).toBeLessThanOrEqual(5 * 2);
+  });
+
+  it('each retried attempt gets its own time limit, and a timeout is retried on a read', async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      calls += 1;
+      if (calls === 1) return stalledFetch(input, init);
+      return Response.json({ ok: true });
+    };
+    const t = transport({ fetch, timeoutMs: 50, backoff: { baseMs: 1, maxMs: 1 } });
+    const result = await t.request({ method: 'GET', path: '/status', call: 'read', schema: ok });
+    expect(result.data).toEqual({ ok: true });
+    expect(calls).toBe(2);
+  });
+
+  it('the caller aborting during a later attempt rejects with its own reason', async () => {
+    const caller = new AbortController();
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      calls += 1;
+      if (calls === 1) return Response.json({ message: 'down' }, { status: 503 });
+      queueMicrotask(() => caller.abort(new Error('stop')));
+      return stalledFetch(input, init);
+    };
+    const t = transport({ fetch, backoff: { baseMs: 1, maxMs: 1 } });
+    await expect(
+      t.request({ method: 'GET', path: '/status', call: 'read', schema: ok }, { signal: caller.signal }),
+    ).rejects.toThrow('stop');
+    expect(calls).toBe(2);
+  });
+
+  it('builds no debug log line without a debug logger, and masks the key in one when there is', async () => {
+    const fetch: typeof globalThis.fetch = async () => Response.json({ ok: true });
+    const warn = vi.fn();
+    await transport({ fetch, logger: { warn } }).request({ method: 'GET', path: '/status', call: 'read', schema: ok });
+    expect(warn).not.toHaveBeenCalled();
+    const debug = vi.fn();
+    await transport({ fetch, logger: { debug } }).request({ method: 'GET', path: '/status', call: 'read', schema: ok });
+    expect(debug).toHaveBeenCalledTimes(2);
+    expect(JSON.stringify(debug.mock.calls)).not.toContain(KEY);
+  });
+});

@@ -1,5 +1,6 @@
 import { type CallOptions, InvalidRequestError, isTerminal, type Job, MIDJOURNEY_MODEL, mergeJob } from '@mjgate/core';
 import {
+  ConcurrencyLimit,
   composePrompt,
   createClient,
   HttpTransport,
@@ -7,7 +8,10 @@ import {
   Pacer,
   type ProviderDefinition,
   resolveApiKey,
+  resolveBaseURL,
+  resolveLogger,
   SubmissionMemo,
+  storeScope,
   validateInput,
 } from '@mjgate/core/provider';
 import * as v from 'valibot';
@@ -52,6 +56,8 @@ import { parseImagineProWebhook } from './webhook.js';
 export const IMAGINEPRO_BASE_URL = 'https://api.imaginepro.ai';
 /** Where the API key is read from when `apiKey` is not given. */
 export const IMAGINEPRO_API_KEY_ENV = 'IMAGINEPRO_API_KEY';
+/** Where the base URL is read from when `baseURL` is not given (else {@link IMAGINEPRO_BASE_URL}). */
+export const IMAGINEPRO_BASE_URL_ENV = 'IMAGINEPRO_BASE_URL';
 
 /**
  * ImaginePro's documented limits (§5): "1 request per 3 seconds" on the general endpoints (every
@@ -59,6 +65,13 @@ export const IMAGINEPRO_API_KEY_ENV = 'IMAGINEPRO_API_KEY';
  * endpoint.
  */
 export const IMAGINEPRO_PACE = { submit: 3_000, read: 100 } as const;
+
+/**
+ * Status reads one client keeps in flight at once. The message endpoint takes 10 per second (§5),
+ * so more in flight buys no freshness, only memory and sockets: with 1,000 waits and pacing off,
+ * every due poll would otherwise open its request at once.
+ */
+export const IMAGINEPRO_MAX_STATUS_READS = 10;
 
 /** A freshly created id may not be readable yet (§3.2): a "not found" this soon after creation means "queued". */
 const FRESH_MS = 15_000;
@@ -74,7 +87,7 @@ const historyQuerySchema = v.object({
 
 /**
  * Creates a client for ImaginePro (`https://api.imaginepro.ai`). The API key comes from
- * `options.apiKey` or `IMAGINEPRO_API_KEY`.
+ * `options.apiKey` or `IMAGINEPRO_API_KEY`, the base URL from `options.baseURL` or `IMAGINEPRO_BASE_URL`.
  *
  * @example
  * const mj = createImaginePro({ webhookSecret: process.env.MJGATE_WEBHOOK_SECRET });
@@ -84,16 +97,19 @@ const historyQuerySchema = v.object({
 export function createImaginePro(options: ImagineProOptions = {}): ImagineProClient {
   const apiKey = resolveApiKey(options.apiKey, IMAGINEPRO_API_KEY_ENV, PROVIDER);
   const submitPace = options.pace?.submit ?? IMAGINEPRO_PACE.submit;
+  // The paces below (§5) are per key: kept in `options.store`, every process on the key keeps them together.
+  const shared = storeScope(PROVIDER, apiKey, { ...options, logger: resolveLogger(options) });
   const transport = new HttpTransport({
     provider: PROVIDER,
-    baseUrl: options.baseUrl ?? IMAGINEPRO_BASE_URL,
+    shared,
+    baseUrl: resolveBaseURL(options, IMAGINEPRO_BASE_URL_ENV, IMAGINEPRO_BASE_URL),
     authHeaders: { authorization: `Bearer ${apiKey}` },
     secrets: [apiKey, options.webhookSecret],
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     backoff: options.backoff,
-    logger: options.logger,
+    logger: resolveLogger(options),
     headers: options.headers,
     toError: toImagineProError,
     submitRefused,
@@ -101,7 +117,9 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
   });
   // account-info, prompt-check and history are general endpoints (1 per 3 s), but they are
   // retryable reads, so they cannot ride the transport's submit pacer: they get one of their own.
-  const generalPacer = new Pacer(submitPace);
+  const generalPacer = new Pacer(submitPace, { shared, name: 'general' });
+  // Local to this process: it bounds this process's memory; the read pace above keeps the vendor's rate.
+  const statusReads = new ConcurrencyLimit(IMAGINEPRO_MAX_STATUS_READS);
   /** Jobs this client created in the last {@link FRESH_MS}, by `messageId`. */
   const fresh = new SubmissionMemo<Job>({ maxAgeMs: FRESH_MS });
 
@@ -131,7 +149,8 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     const { idKind, messageId } = decodeJobId(providerJobId);
     const route = idKind === 'video' ? REQUESTS.videoMessage : REQUESTS.message;
     try {
-      return toJob(await send(route, { messageId }, callOptions), providerJobId);
+      const answer = await statusReads.run(() => send(route, { messageId }, callOptions), callOptions.signal);
+      return toJob(answer, providerJobId);
     } catch (error) {
       if (!isUnknownJob(error)) throw error;
       const recent = fresh.recall(messageId);
@@ -143,12 +162,14 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
   const definition: ProviderDefinition = {
     provider: PROVIDER,
     capabilities: IMAGINEPRO_CAPABILITIES,
-    // SDK polls every 2 s, the skill advises 3–5 s (§3.2); core backs off toward the cap.
-    poll: { intervalMs: 2_000, maxIntervalMs: 10_000, ...options.poll },
+    // The SDK polls every 2 s, the skill advises 3–5 s (§3.2): core's progress-driven polls average
+    // well under that, and come every second only around a job's estimated finish.
+    poll: { intervalMs: 1_000, maxIntervalMs: 20_000, ...options.poll },
     webhookSigning: 'url',
     webhookSecret: options.webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, options.webhookSecret],
+    shared,
     get,
 
     // A Flux callback's message does not name its model (§3.2), so the signed callback URL carries it.

@@ -28,7 +28,7 @@ export const FLUX_MODEL = 'flux-1.1-pro';
  * ImaginePro `status` → neutral status (§2.3). `SUBMITTED` comes from the skill (Uncertain 2);
  * any other word reads as still running, so an unknown state never ends a wait early: the wait runs
  * to its deadline and its `JobTimeoutError` carries the job, whose `raw.status` shows the word. A
- * `FAIL` caused by `Cancel Job` becomes `cancelled` (see {@link statusOf}).
+ * `FAIL` caused by `Cancel Job` becomes `cancelled` (see `statusOf`).
  */
 export const STATUS: Readonly<Record<string, JobStatus>> = {
   SUBMITTED: 'queued',

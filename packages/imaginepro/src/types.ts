@@ -26,6 +26,7 @@ export interface PromptCheckResult {
 export interface HistoryEntry {
   /** The neutral job id, usable with `get` and `act`. */
   id: string;
+  /** ImaginePro's `messageId`. */
   providerJobId: string;
   /** ImaginePro's `type` (e.g. `imagine`, `button`). */
   type?: string;
@@ -33,9 +34,13 @@ export interface HistoryEntry {
   button?: string;
   /** `button` as a canonical action, when it is one. */
   action?: ActionId;
+  /** The prompt it was made from. */
   prompt?: string;
+  /** The image (or grid) URL. */
   url?: string;
+  /** ISO-8601. */
   createdAt?: string;
+  /** ImaginePro's entry as it arrived. */
   raw: unknown;
 }
 

@@ -6,8 +6,9 @@ import {
   ResponseValidationError,
   UnsupportedError,
 } from '@mjgate/core';
+import { loadTransport } from '@mjgate/core/provider';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createImaginePro } from '../src/index.js';
 import account from './fixtures/account-info.json' with { type: 'json' };
 import inpaintRequest from './fixtures/button-request-inpaint.json' with { type: 'json' };
@@ -81,8 +82,8 @@ describe('creating the client', () => {
     expect(() => createImaginePro()).toThrow(/IMAGINEPRO_API_KEY/);
   });
 
-  it('keeps a path prefix in baseUrl', async () => {
-    const mj = createImaginePro({ apiKey: KEY, baseUrl: `${BASE}/imaginepro/`, pace: { read: 0 } });
+  it('keeps a path prefix in baseURL', async () => {
+    const mj = createImaginePro({ apiKey: KEY, baseURL: `${BASE}/imaginepro/`, pace: { read: 0 } });
     nock(BASE).get(`/imaginepro/api/v1/message/fetch/${MID}`).reply(200, processing);
     await expect(mj.get(MID)).resolves.toMatchObject({ status: 'running' });
   });
@@ -641,6 +642,10 @@ describe('account, promptCheck, history', () => {
 });
 
 describe('the client paces itself', () => {
+  // The HTTP library loads on the first request: loaded before the fake clock starts, it cannot
+  // land at some point of it and shift the first request.
+  beforeAll(() => loadTransport());
+
   it('by default: one submission per 3 s and ten reads per second, a burst queued rather than rejected', async () => {
     vi.useFakeTimers();
     const t0 = Date.now();

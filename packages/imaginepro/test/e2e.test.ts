@@ -17,7 +17,7 @@ let sim: Simulator;
 let mj: ImagineProClient;
 
 function connect(extra: ImagineProOptions = {}): ImagineProClient {
-  return createImaginePro({ apiKey: KEY, baseUrl: sim.urls.imaginepro, pace: { submit: 0, read: 0 }, ...extra });
+  return createImaginePro({ apiKey: KEY, baseURL: sim.urls.imaginepro, pace: { submit: 0, read: 0 }, ...extra });
 }
 
 beforeAll(async () => {

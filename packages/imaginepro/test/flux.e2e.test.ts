@@ -13,7 +13,7 @@ let mj: ImagineProClient;
 
 beforeAll(async () => {
   sim = await startSimulator({ apiKey: KEY, paused: true, seed: 16 });
-  mj = createImaginePro({ apiKey: KEY, baseUrl: sim.urls.imaginepro, pace: { submit: 0, read: 0 } });
+  mj = createImaginePro({ apiKey: KEY, baseURL: sim.urls.imaginepro, pace: { submit: 0, read: 0 } });
 });
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());

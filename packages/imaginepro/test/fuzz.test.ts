@@ -35,7 +35,7 @@ const MAPPING_RUNS = 2_000;
 const client = (status: number, body: string) =>
   createImaginePro({
     apiKey: KEY,
-    baseUrl: BASE,
+    baseURL: BASE,
     fetch: answering(status, body),
     maxRetries: 0,
     pace: { submit: 0, read: 0 },

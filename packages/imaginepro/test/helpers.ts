@@ -10,7 +10,7 @@ export const MID = 'd15c1541-229a-442b-9873-d3494dede12a';
 
 /** A client against the nock base URL, with pacing off so tests run fast. */
 export function client(overrides: ImagineProOptions = {}) {
-  return createImaginePro({ apiKey: KEY, baseUrl: BASE, pace: { submit: 0, read: 0 }, ...overrides });
+  return createImaginePro({ apiKey: KEY, baseURL: BASE, pace: { submit: 0, read: 0 }, ...overrides });
 }
 
 /** What a nock interceptor saw: the raw body text, the headers and the URL. */

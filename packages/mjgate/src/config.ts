@@ -1,9 +1,12 @@
 import {
   InvalidRequestError,
+  LOG_LEVEL_ENV,
   type Logger,
+  type LogLevel,
   type MidjourneyClient,
   type ProviderName,
   type ProviderOptions,
+  type Store,
 } from '@mjgate/core';
 import { type PollDefaults, readEnv } from '@mjgate/core/provider';
 import {
@@ -30,6 +33,8 @@ export const GATEWAY_ENV = {
   webhookSecret: 'MJGATE_WEBHOOK_SECRET',
   /** The per-call timeout, ms. */
   timeoutMs: 'MJGATE_TIMEOUT_MS',
+  /** The log level (`debug`, `info`, `warn`, `error`, `silent`), read by every client. */
+  logLevel: LOG_LEVEL_ENV,
 } as const;
 
 /**
@@ -48,7 +53,7 @@ export interface ProvidersConfig extends BuiltinProvidersConfig {
 
 /** Configuration of {@link createGateway}. */
 export interface GatewayConfig {
-  /** The vendors to use, each with its adapter's options (`{ apiKey, baseUrl, … }`). */
+  /** The vendors to use, each with its adapter's options (`{ apiKey, baseURL, … }`). */
   providers?: ProvidersConfig;
   /** The vendor new submissions go to first. Default: `MJGATE_PROVIDER`, else the first configured. */
   default?: ProviderName;
@@ -60,14 +65,31 @@ export interface GatewayConfig {
   cooldownAfter?: number;
   /** Shared adapter settings; a vendor's own entry wins. */
   timeoutMs?: number;
+  /** Retries of one HTTP call after the first attempt (see `ProviderOptions.maxRetries`). */
   maxRetries?: number;
+  /** The delays between retries, ms (exponential with jitter, capped at `maxMs`). */
   backoff?: ProviderOptions['backoff'];
+  /** Signs every callback URL and checks it on arrival (`MJGATE_WEBHOOK_SECRET`). */
   webhookSecret?: string;
   /** How long a signed callback URL is accepted, in ms, for every vendor (default 72 hours). */
   webhookTtlMs?: number;
+  /** Polling of `wait`/`watch`/`run`: first and longest interval and overall deadline, ms. */
   poll?: Partial<PollDefaults>;
+  /** The `fetch` every vendor request goes through (a proxy agent, a test double). Default: the global one. */
   fetch?: typeof globalThis.fetch;
+  /** Receives log lines (secrets masked); `console` fits. */
   logger?: Logger;
+  /** Which lines reach `logger`, for the gateway and every vendor; see `ProviderOptions.logLevel`. */
+  logLevel?: LogLevel;
+  /**
+   * Where every vendor's client and the gateway keep what instances on the same keys share: paces,
+   * limits, vendor health (failure counts, cool-downs), idempotency records, pending jobs, webhook
+   * fan-out. Default: one memory store for this gateway. `createRedisStore()` from `@mjgate/redis`
+   * shares it across processes.
+   */
+  store?: Store;
+  /** How long an `idempotencyKey` returns its job, ms, for the gateway and every vendor. Default 24 hours. */
+  idempotencyTtlMs?: number;
   /** Told each time a submission moves on to the next vendor. */
   onFallback?: (event: { from: ProviderName; to: ProviderName; error: Error }) => void;
 }
@@ -82,8 +104,8 @@ export function configFromEnv(): GatewayConfig {
   for (const name of BUILTIN_PROVIDERS) {
     const { env } = BUILTIN_VENDORS[name];
     const apiKey = readEnv(env.apiKey);
-    const baseUrl = readEnv(env.baseUrl);
-    if (apiKey) providers[name] = { apiKey, ...(baseUrl ? { baseUrl } : {}) };
+    const baseURL = readEnv(env.baseURL);
+    if (apiKey) providers[name] = { apiKey, ...(baseURL ? { baseURL } : {}) };
   }
   const fallback = readEnv(GATEWAY_ENV.fallback)
     ?.split(',')

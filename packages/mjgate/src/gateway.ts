@@ -3,6 +3,7 @@ import {
   type ActionId,
   type CallOptions,
   type Capabilities,
+  createMemoryStore,
   type ImagineInput,
   InvalidRequestError,
   isActionId,
@@ -20,7 +21,16 @@ import {
   type WaitOptions,
   type WebhookRequest,
 } from '@mjgate/core';
-import { definedOnly, webhookProvider } from '@mjgate/core/provider';
+import {
+  definedOnly,
+  readEnv,
+  resolveLogger,
+  scopeName,
+  storeScope,
+  submissionOf,
+  submitOnce,
+  webhookProvider,
+} from '@mjgate/core/provider';
 import { checkConfig, configFromEnv, type GatewayConfig, isClient } from './config.js';
 import { byHealth, canFallBack, Health } from './routing.js';
 import { detectWebhookProvider } from './sniff.js';
@@ -72,6 +82,9 @@ const OPERATION_OF: Record<Submission, Operation> = {
  */
 export function createGateway(config: GatewayConfig = configFromEnv()): Gateway {
   const { names, primary, fallback } = checkConfig(config);
+  const logger = resolveLogger(config);
+  // One store for every vendor's client and the gateway's own health and idempotency records.
+  const store = config.store ?? createMemoryStore();
   const clients = new Map<ProviderName, MidjourneyClient>();
   for (const name of names) {
     const entry = config.providers?.[name];
@@ -88,6 +101,9 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       poll: config.poll,
       fetch: config.fetch,
       logger: config.logger,
+      logLevel: config.logLevel,
+      store,
+      idempotencyTtlMs: config.idempotencyTtlMs,
     };
     const options = { ...definedOnly(shared), ...definedOnly(entry ?? {}) };
     try {
@@ -109,7 +125,13 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
   }
 
   const order = [primary, ...fallback, ...names.filter((name) => name !== primary && !fallback.includes(name))];
-  const health = new Health(config.cooldownMs ?? 30_000, config.cooldownAfter ?? 3);
+  const health = new Health(config.cooldownMs ?? 30_000, config.cooldownAfter ?? 3, {
+    store,
+    scopeOf: (name) => scopeName(name, accountOf(config, name)),
+    logger,
+  });
+  // The gateway's own idempotency records: a key must hold whichever vendor the routing picks.
+  const records = storeScope('gateway', undefined, { store, logger, idempotencyTtlMs: config.idempotencyTtlMs });
 
   const owner = (job: Job | string): MidjourneyClient => {
     const id = typeof job === 'string' ? job : job?.id;
@@ -138,7 +160,32 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
     (!needsWebhook || capabilities.webhooks) &&
     (model === undefined || modelsOf(capabilities).includes(model));
 
+  /**
+   * A submission routed to a vendor, once per `idempotencyKey` across every vendor: the gateway
+   * keeps the record (the adapters get no key), so a retry returns the job wherever it was made,
+   * even when the routing would now pick another vendor.
+   */
   async function submit<K extends Submission>(
+    method: K,
+    input: Parameters<MidjourneyClient[K]>[0] & { webhookUrl?: string },
+    options: CallOptions | undefined,
+  ): Promise<Job> {
+    const key = options?.idempotencyKey;
+    if (key === undefined) return route(method, input, options);
+    const { idempotencyKey: _key, ...rest } = options!;
+    return submitOnce({
+      shared: records,
+      key,
+      request: { method, input },
+      // Where a submitter that died most likely sent it; an outcome lost elsewhere names its vendor.
+      submission: { ...submissionOf(OPERATION_OF[method], input), provider: primary },
+      submit: () => route(method, input, rest),
+      find: (lost) => gateway.findSubmission(lost, { signal: rest.signal, headers: rest.headers }),
+      signal: rest.signal,
+    });
+  }
+
+  async function route<K extends Submission>(
     method: K,
     input: Parameters<MidjourneyClient[K]>[0] & { webhookUrl?: string },
     options: CallOptions | undefined,
@@ -160,7 +207,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       );
     }
     const first = capable[0]!;
-    const chain = byHealth(
+    const chain = await byHealth(
       capable.filter((name) => name === first || fallback.includes(name) || name === primary),
       health,
     );
@@ -169,15 +216,15 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       const client = clients.get(name)!;
       try {
         const job = await (client[method] as (input: unknown, options?: CallOptions) => Promise<Job>)(input, options);
-        health.succeeded(name);
+        await health.succeeded(name);
         return job;
       } catch (error) {
         lastError = error;
         if (!canFallBack(error)) throw error;
-        health.failed(name);
+        await health.failed(name);
         const next = chain[position + 1];
         if (next) {
-          config.logger?.warn?.(
+          logger?.warn?.(
             `mjgate: ${name} could not take the ${operation} (${(error as Error).message}); trying ${next}`,
           );
           config.onFallback?.({ from: name, to: next, error: error as Error });
@@ -275,13 +322,17 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       }
       return client.findSubmission(submission, options);
     },
+    async pending() {
+      const lists = await Promise.all([...clients.values()].map((client) => client.pending()));
+      return lists.flat().sort((a, b) => String(a.createdAt ?? '').localeCompare(String(b.createdAt ?? '')));
+    },
     wait: async (job, options?: WaitOptions) => owner(job).wait(job, options),
     async *watch(job, options?: WaitOptions) {
       yield* owner(job).watch(job, options);
     },
     async run(input, options = {}) {
-      const { signal, headers } = options;
-      return gateway.wait(await gateway.imagine(input, { signal, headers }), options);
+      const { signal, headers, idempotencyKey } = options;
+      return gateway.wait(await gateway.imagine(input, { signal, headers, idempotencyKey }), options);
     },
     upscale: (job, index, options) => gateway.act(job, `upscale-${index}`, {}, options),
     variation: (job, index, options) => gateway.act(job, `variation-${index}`, {}, options),
@@ -317,4 +368,22 @@ function followUpUnsupported(
     ? ` ${would.join(', ')} would: a follow-up stays with the vendor that made the job, so create the job there.`
     : '';
   return new UnsupportedError(`${provider} does not support ${what}.${hint}`, { provider });
+}
+
+/**
+ * What identifies a vendor's account, as its adapter hashes it into its scope: the API key given or
+ * in the environment (a key-less midjourney-proxy: its base URL). A ready client: none.
+ */
+function accountOf(config: GatewayConfig, name: ProviderName): string | undefined {
+  const entry = config.providers?.[name];
+  if (isClient(entry) || !isBuiltin(name)) return undefined;
+  const env = BUILTIN_VENDORS[name].env;
+  const given = entry as { apiKey?: string; baseURL?: string; baseUrl?: string } | undefined;
+  return (
+    given?.apiKey?.trim() ||
+    readEnv(env.apiKey) ||
+    given?.baseURL?.trim() ||
+    given?.baseUrl?.trim() ||
+    readEnv(env.baseURL)
+  );
 }

@@ -1,3 +1,9 @@
+/**
+ * `mjgate`: the gateway over every vendor (`createGateway`), the webhook handler, and everything
+ * `@mjgate/core` exports (the job model, errors, inputs and the `MidjourneyClient` interface).
+ *
+ * @module mjgate
+ */
 export { createAceData } from '@mjgate/acedata';
 export { createApiFrame } from '@mjgate/apiframe';
 export * from '@mjgate/core';

@@ -1,6 +1,7 @@
 import {
   ACEDATA_API_KEY_ENV,
   ACEDATA_BASE_URL,
+  ACEDATA_BASE_URL_ENV,
   ACEDATA_CAPABILITIES,
   type AceDataOptions,
   createAceData,
@@ -8,6 +9,7 @@ import {
 import {
   APIFRAME_API_KEY_ENV,
   APIFRAME_BASE_URL,
+  APIFRAME_BASE_URL_ENV,
   APIFRAME_CAPABILITIES,
   type ApiFrameOptions,
   createApiFrame,
@@ -17,6 +19,7 @@ import {
   createImaginePro,
   IMAGINEPRO_API_KEY_ENV,
   IMAGINEPRO_BASE_URL,
+  IMAGINEPRO_BASE_URL_ENV,
   IMAGINEPRO_CAPABILITIES,
   type ImagineProOptions,
 } from '@mjgate/imaginepro';
@@ -39,18 +42,18 @@ export interface BuiltinVendor<Options = unknown> {
   readonly packageName: string;
   /** The adapter's factory. */
   readonly create: (options: Options) => MidjourneyClient;
-  /** The environment variables the gateway reads for this vendor. */
+  /** The vendor's environment variables (`<VENDOR>_API_KEY`, `<VENDOR>_BASE_URL`), read by its adapter and the gateway. */
   readonly env: {
-    /** The API key (the adapter itself reads it too when `apiKey` is not given). */
+    /** The API key, read when `apiKey` is not given. */
     readonly apiKey: string;
-    /** Another base URL: a proxy, or the simulator. */
-    readonly baseUrl: string;
+    /** Another base URL (a proxy, or the simulator), read when `baseURL` is not given. */
+    readonly baseURL: string;
   };
   /**
-   * The vendor's own API host, used when no `baseUrl` is given. Absent for a protocol with no host of
-   * its own (mj-proxy: every server is self-hosted or a relay), whose `baseUrl` is required.
+   * The vendor's own API host, used when no `baseURL` is given. Absent for a protocol with no host of
+   * its own (mj-proxy: every server is self-hosted or a relay), whose `baseURL` is required.
    */
-  readonly defaultBaseUrl?: string;
+  readonly defaultBaseURL?: string;
   /** What the adapter supports, as static data. */
   readonly capabilities: Capabilities;
 }
@@ -65,39 +68,38 @@ function vendor<Options>(entry: BuiltinVendor<Options>): BuiltinVendor<Options> 
  * configuration, the environment reader and the CLI read. Adding a vendor is a row here, its package
  * as a dependency, a row in `test/adapter-shape.test.ts` (the compiler asks for it) and, for callbacks
  * whose URL mjgate did not send, its body shape in `sniff.ts`. The API-key variable and the
- * capabilities come from the adapter, so each is written once; only the base-URL variable, which only
- * the gateway reads, is written here.
+ * capabilities come from the adapter, so each is written once.
  */
 export const BUILTIN_VENDORS = {
   imaginepro: vendor<ImagineProOptions>({
     title: 'ImaginePro',
     packageName: '@mjgate/imaginepro',
     create: createImaginePro,
-    env: { apiKey: IMAGINEPRO_API_KEY_ENV, baseUrl: 'IMAGINEPRO_BASE_URL' },
-    defaultBaseUrl: IMAGINEPRO_BASE_URL,
+    env: { apiKey: IMAGINEPRO_API_KEY_ENV, baseURL: IMAGINEPRO_BASE_URL_ENV },
+    defaultBaseURL: IMAGINEPRO_BASE_URL,
     capabilities: IMAGINEPRO_CAPABILITIES,
   }),
   acedata: vendor<AceDataOptions>({
     title: 'AceData Cloud',
     packageName: '@mjgate/acedata',
     create: createAceData,
-    env: { apiKey: ACEDATA_API_KEY_ENV, baseUrl: 'ACEDATA_BASE_URL' },
-    defaultBaseUrl: ACEDATA_BASE_URL,
+    env: { apiKey: ACEDATA_API_KEY_ENV, baseURL: ACEDATA_BASE_URL_ENV },
+    defaultBaseURL: ACEDATA_BASE_URL,
     capabilities: ACEDATA_CAPABILITIES,
   }),
   apiframe: vendor<ApiFrameOptions>({
     title: 'APIFRAME',
     packageName: '@mjgate/apiframe',
     create: createApiFrame,
-    env: { apiKey: APIFRAME_API_KEY_ENV, baseUrl: 'APIFRAME_BASE_URL' },
-    defaultBaseUrl: APIFRAME_BASE_URL,
+    env: { apiKey: APIFRAME_API_KEY_ENV, baseURL: APIFRAME_BASE_URL_ENV },
+    defaultBaseURL: APIFRAME_BASE_URL,
     capabilities: APIFRAME_CAPABILITIES,
   }),
   mjproxy: vendor<MjProxyOptions>({
     title: 'midjourney-proxy',
     packageName: '@mjgate/mjproxy',
     create: createMjProxy,
-    env: { apiKey: MJPROXY_API_KEY_ENV, baseUrl: MJPROXY_BASE_URL_ENV },
+    env: { apiKey: MJPROXY_API_KEY_ENV, baseURL: MJPROXY_BASE_URL_ENV },
     capabilities: MJPROXY_CAPABILITIES,
   }),
 } as const;

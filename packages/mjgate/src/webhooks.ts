@@ -49,14 +49,20 @@ const DEFAULT_CONFIRM_TIMEOUT_MS = 10_000;
 
 /** The minimal shape of Node's `IncomingMessage` the handler reads (no `node:` import needed). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  /** Path and query as received (`/hooks/mj?mjgate_provider=…`); the host comes from the headers. */
   url?: string;
+  /** Only `POST` is accepted. */
   method?: string;
+  /** The request headers, lower-cased as Node gives them. */
   headers: Record<string, string | string[] | undefined>;
 }
 /** The minimal shape of Node's `ServerResponse` the handler writes. */
 export interface NodeResponseLike {
+  /** The status the vendor gets. */
   statusCode: number;
+  /** Sets a response header. */
   setHeader(name: string, value: string): unknown;
+  /** Sends the body and ends the response. */
   end(body?: string): unknown;
 }
 

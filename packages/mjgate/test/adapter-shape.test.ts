@@ -56,7 +56,7 @@ describe.each(BUILTIN_PROVIDERS)('the %s adapter package', (name) => {
 
   beforeEach(() => {
     // A protocol with no host of its own (mj-proxy) needs a base URL to build a client at all.
-    if (!vendor.defaultBaseUrl) vi.stubEnv(vendor.env.baseUrl, 'https://proxy.example.com');
+    if (!vendor.defaultBaseURL) vi.stubEnv(vendor.env.baseURL, 'https://proxy.example.com');
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -91,18 +91,40 @@ describe.each(BUILTIN_PROVIDERS)('the %s adapter package', (name) => {
     expect(vendor.create({}).provider).toBe(name);
   });
 
-  it(`exports ${prefix}_BASE_URL, its https host (or, with no host of its own, ${prefix}_BASE_URL_ENV); the gateway's override variable is named after it`, async () => {
+  it(`exports ${prefix}_BASE_URL_ENV, the variable its factory reads the base URL from, and ${prefix}_BASE_URL, its https host`, async () => {
     const exported = await load();
-    expect(vendor.env.baseUrl).toBe(`${prefix}_BASE_URL`);
-    if (!vendor.defaultBaseUrl) {
-      // No default host: the variable is the only way besides { baseUrl }, and leaving both out is refused.
-      expect(exported[`${prefix}_BASE_URL_ENV`]).toBe(vendor.env.baseUrl);
-      vi.stubEnv(vendor.env.baseUrl, '');
+    expect(vendor.env.baseURL).toBe(`${prefix}_BASE_URL`);
+    expect(exported[`${prefix}_BASE_URL_ENV`]).toBe(vendor.env.baseURL);
+    expect(PROVIDER_ENV[name].baseURL).toBe(vendor.env.baseURL);
+    if (!vendor.defaultBaseURL) {
+      // No default host: the variable is the only way besides { baseURL }, and leaving both out is refused.
+      vi.stubEnv(vendor.env.baseURL, '');
       expect(() => vendor.create({ apiKey: 'shape-test-key' })).toThrow(InvalidRequestError);
-      return;
+    } else {
+      expect(exported[`${prefix}_BASE_URL`]).toBe(vendor.defaultBaseURL);
+      expect(new URL(vendor.defaultBaseURL).protocol).toBe('https:');
     }
-    expect(exported[`${prefix}_BASE_URL`]).toBe(vendor.defaultBaseUrl);
-    expect(new URL(vendor.defaultBaseUrl).protocol).toBe('https:');
+    const first = async (options: ProviderOptions) => {
+      const urls: string[] = [];
+      const fetch = async (request: RequestInfo | URL) => {
+        urls.push(request instanceof Request ? request.url : String(request));
+        return new Response('{}', { status: 503 });
+      };
+      await vendor
+        .create({ apiKey: 'shape-test-key', maxRetries: 0, fetch, ...options })
+        .imagine({ prompt: 'a fox' })
+        .catch(() => {});
+      return urls[0];
+    };
+    // With no baseURL the factory reads the variable: the README's one-vendor example points at a simulator without code changes.
+    vi.stubEnv(vendor.env.baseURL, 'http://127.0.0.1:9/from-env');
+    expect(await first({})).toMatch(/^http:\/\/127\.0\.0\.1:9\/from-env\//);
+    // The option wins over the variable; the deprecated spelling still works, and both at odds is refused.
+    expect(await first({ baseURL: 'http://127.0.0.1:9/option' })).toMatch(/^http:\/\/127\.0\.0\.1:9\/option\//);
+    expect(await first({ baseUrl: 'http://127.0.0.1:9/old' })).toMatch(/^http:\/\/127\.0\.0\.1:9\/old\//);
+    expect(() =>
+      vendor.create({ apiKey: 'shape-test-key', baseURL: 'http://a.example', baseUrl: 'http://b.example' }),
+    ).toThrow(/Both baseURL and baseUrl/);
   });
 
   it('builds a client for its vendor that parses webhooks and finds lost submissions', () => {

@@ -103,19 +103,19 @@ const shared = {
 const own = { apiKey: API_KEY, pace: { submit: 0, read: 0 } };
 const clientOf = (vendor: Vendor): MidjourneyClient =>
   vendor === 'imaginepro'
-    ? createImaginePro({ ...shared, ...own, baseUrl: sim.urls.imaginepro })
+    ? createImaginePro({ ...shared, ...own, baseURL: sim.urls.imaginepro })
     : vendor === 'acedata'
-      ? createAceData({ ...shared, ...own, baseUrl: sim.urls.acedata, maxInFlight: 0 })
+      ? createAceData({ ...shared, ...own, baseURL: sim.urls.acedata, maxInFlight: 0 })
       : vendor === 'mjproxy'
-        ? createMjProxy({ ...shared, ...own, baseUrl: sim.urls.mjproxy })
-        : createApiFrame({ ...shared, ...own, baseUrl: sim.urls.apiframe });
+        ? createMjProxy({ ...shared, ...own, baseURL: sim.urls.mjproxy })
+        : createApiFrame({ ...shared, ...own, baseURL: sim.urls.apiframe });
 const gatewayOf = (first: Vendor) =>
   createGateway({
     providers: {
-      imaginepro: { ...own, baseUrl: sim.urls.imaginepro },
-      acedata: { ...own, baseUrl: sim.urls.acedata, maxInFlight: 0 },
-      apiframe: { ...own, baseUrl: sim.urls.apiframe },
-      mjproxy: { ...own, baseUrl: sim.urls.mjproxy },
+      imaginepro: { ...own, baseURL: sim.urls.imaginepro },
+      acedata: { ...own, baseURL: sim.urls.acedata, maxInFlight: 0 },
+      apiframe: { ...own, baseURL: sim.urls.apiframe },
+      mjproxy: { ...own, baseURL: sim.urls.mjproxy },
     },
     default: first,
     fallback: VENDORS.filter((v) => v !== first),

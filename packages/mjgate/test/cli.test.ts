@@ -53,7 +53,7 @@ describe('mjgate CLI (built bin)', () => {
   });
 
   it('drives a running simulator through MJGATE_SIMULATOR_URL across commands', async () => {
-    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
+    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_API_KEY: API_KEY });
     const first = await run(['imagine', 'a red fox', '--provider', 'apiframe', '--wait', '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const grid = JSON.parse(first.stdout) as Job;
@@ -69,7 +69,7 @@ describe('mjgate CLI (built bin)', () => {
     expect((await run(['imagine'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['imagine', 'x', '--aspect', 'wide'])).code).toBe(2);
-    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_KEY: API_KEY });
+    const env = cleanEnv({ MJGATE_SIMULATOR_URL: setup.sim.url, MJGATE_SIMULATOR_API_KEY: API_KEY });
     expect((await run(['act', 'imaginepro:x', 'U9'], env)).code).toBe(2);
     // A timeout that is not a number is a usage error, not a NaN deadline that polls in a tight loop.
     const badTimeout = await run(['wait', 'imaginepro:x', '--timeout', 'soon'], env);

@@ -67,7 +67,7 @@ describe('createGateway() from the environment', () => {
 describe('capabilities across real adapters', () => {
   it('an operation no configured vendor has is UnsupportedError naming the vendors that would', async () => {
     const gateway = simGateway(setup.sim, {
-      providers: { acedata: { apiKey: API_KEY, baseUrl: setup.sim.urls.acedata } },
+      providers: { acedata: { apiKey: API_KEY, baseURL: setup.sim.urls.acedata } },
     });
     const before = setup.sim.countRequests({ vendor: 'acedata' });
     const failure = await gateway

@@ -76,7 +76,7 @@ describe('ImaginePro: found in the history once it has finished', () => {
     const net = losingFetch();
     const mj = createImaginePro({
       apiKey: KEY,
-      baseUrl: sim.urls.imaginepro,
+      baseURL: sim.urls.imaginepro,
       pace: { submit: 0, read: 0 },
       fetch: net.fetch,
     });
@@ -110,7 +110,7 @@ describe('ImaginePro: found in the history once it has finished', () => {
   });
 
   it('a submission that created nothing is not found', async () => {
-    const mj = createImaginePro({ apiKey: KEY, baseUrl: sim.urls.imaginepro, pace: { submit: 0, read: 0 } });
+    const mj = createImaginePro({ apiKey: KEY, baseURL: sim.urls.imaginepro, pace: { submit: 0, read: 0 } });
     sim.clock.pause();
     const other = await mj.imagine({ prompt: 'a lighthouse at dawn', ref: 'someone-else' });
     sim.clock.advance(GRID_DONE_MS);
@@ -128,7 +128,7 @@ describe('AceData: found in the task listing at once', () => {
     const net = losingFetch();
     const mj = createAceData({
       apiKey: KEY,
-      baseUrl: sim.urls.acedata,
+      baseURL: sim.urls.acedata,
       pace: { submit: 0, read: 0 },
       poll: { intervalMs: 20, maxIntervalMs: 50 },
       fetch: net.fetch,
@@ -154,7 +154,7 @@ describe('AceData: found in the task listing at once', () => {
     const net = losingFetch();
     const mj = createAceData({
       apiKey: KEY,
-      baseUrl: sim.urls.acedata,
+      baseURL: sim.urls.acedata,
       pace: { submit: 0, read: 0 },
       webhookSecret: 'find-submission-secret',
       fetch: net.fetch,
@@ -184,7 +184,7 @@ describe('AceData: found in the task listing at once', () => {
 
 describe("the simulator's AceData listing", () => {
   it('lists only the tasks created within created_at_min / created_at_max (epoch seconds), newest first', async () => {
-    const mj = createAceData({ apiKey: KEY, baseUrl: sim.urls.acedata, pace: { submit: 0, read: 0 } });
+    const mj = createAceData({ apiKey: KEY, baseURL: sim.urls.acedata, pace: { submit: 0, read: 0 } });
     sim.clock.pause();
     const first = await mj.imagine({ prompt: 'first' });
     const second = await mj.imagine({ prompt: 'second' });
@@ -207,7 +207,7 @@ describe("the simulator's AceData listing", () => {
 describe('APIFRAME: no job listing, so the webhook is the way back', () => {
   it('the ambiguous error still carries the submission; findSubmission says to use webhooks', async () => {
     const net = losingFetch();
-    const mj = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe, fetch: net.fetch });
+    const mj = createApiFrame({ apiKey: KEY, baseURL: sim.urls.apiframe, fetch: net.fetch });
     sim.clock.pause();
     net.loseNext('/imagine');
     const submission = ambiguous(await failure(mj.imagine({ prompt: 'a red fox', ref: 'find-af-1' })));
@@ -224,7 +224,7 @@ describe('through the gateway', () => {
     const providers = Object.fromEntries(
       (['imaginepro', 'acedata', 'apiframe'] as const).map((vendor) => [
         vendor,
-        { apiKey: KEY, baseUrl: sim.urls[vendor], pace: { submit: 0, read: 0 } },
+        { apiKey: KEY, baseURL: sim.urls[vendor], pace: { submit: 0, read: 0 } },
       ]),
     );
     return createGateway({ providers, default: 'imaginepro', fallback, fetch: net.fetch, maxRetries: 0 });

@@ -21,7 +21,7 @@ export function useSimulator(): { sim: Simulator } {
 /** A gateway over the simulator's three vendors, without vendor pacing, polling fast. */
 export function simGateway(sim: Simulator, extra: Partial<GatewayConfig> = {}): Gateway {
   const providers = Object.fromEntries(
-    VENDORS.map((v) => [v, { apiKey: API_KEY, baseUrl: sim.urls[v], pace: { submit: 0, read: 0 } }]),
+    VENDORS.map((v) => [v, { apiKey: API_KEY, baseURL: sim.urls[v], pace: { submit: 0, read: 0 } }]),
   );
   return createGateway({
     providers,

@@ -87,7 +87,7 @@ describe('routing by model against the simulator', () => {
   it('AceData by default, Flux on ImaginePro: n images from ImaginePro, nothing sent to AceData', async () => {
     const vendor = (name: 'imaginepro' | 'acedata') => ({
       apiKey: API_KEY,
-      baseUrl: sim.urls[name],
+      baseURL: sim.urls[name],
       pace: { submit: 0, read: 0 },
     });
     const gateway = createGateway({

@@ -227,8 +227,8 @@ function recorder(): { lines: string[]; logger: Logger } {
 
 const COMMON = { maxRetries: 1, backoff: { baseMs: 1, maxMs: 1 }, timeoutMs: 400 } as const;
 
-function adapter(vendor: Vendor, logger: Logger, baseUrl = `${base}/${vendor}`): MidjourneyClient {
-  const options = { apiKey: SECRETS[vendor].key, webhookSecret: SECRETS[vendor].hook, baseUrl, logger, ...COMMON };
+function adapter(vendor: Vendor, logger: Logger, baseURL = `${base}/${vendor}`): MidjourneyClient {
+  const options = { apiKey: SECRETS[vendor].key, webhookSecret: SECRETS[vendor].hook, baseURL, logger, ...COMMON };
   if (vendor === 'imaginepro') return createImaginePro({ ...options, pace: { submit: 0, read: 0 } });
   if (vendor === 'acedata')
     return createAceData({ ...options, pace: { submit: 0, read: 0 } } as Parameters<typeof createAceData>[0]);
@@ -271,7 +271,9 @@ describe.each(VENDORS)('no secret leaves the %s adapter', (vendor) => {
     scenario[vendor] = mode;
     const { lines, logger } = recorder();
     const client = adapter(vendor, logger);
-    const outcome = await settle(client.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1 }));
+    const outcome = await settle(
+      client.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1, maxPollIntervalMs: 20 }),
+    );
     if (mode === 'success-echo') {
       expect(outcome.error, inspect(outcome.error)).toBeUndefined();
       expect(outcome.job?.status).toBe('succeeded');
@@ -298,10 +300,10 @@ describe('no secret leaves the gateway, primary and fallback alike', () => {
       providers: {
         imaginepro: {
           apiKey: SECRETS.imaginepro.key,
-          baseUrl: `${closedPortUrl}/imaginepro`,
+          baseURL: `${closedPortUrl}/imaginepro`,
           pace: { submit: 0, read: 0 },
         },
-        apiframe: { apiKey: SECRETS.apiframe.key, baseUrl: `${base}/apiframe` },
+        apiframe: { apiKey: SECRETS.apiframe.key, baseURL: `${base}/apiframe` },
       },
       default: 'imaginepro',
       fallback: ['apiframe'],
@@ -309,7 +311,9 @@ describe('no secret leaves the gateway, primary and fallback alike', () => {
       logger,
       ...COMMON,
     });
-    const outcome = await settle(gateway.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1 }));
+    const outcome = await settle(
+      gateway.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1, maxPollIntervalMs: 20 }),
+    );
     if (mode === 'success-echo') expect(outcome.job?.provider).toBe('apiframe');
     else expect(MjGateError.isInstance(outcome.error), inspect(outcome.error)).toBe(true);
     expectClean([...printable(outcome.job ?? outcome.error), ...lines], `gateway/${mode}`);
@@ -327,6 +331,8 @@ function cli(args: string[], vendor: Vendor): Promise<string> {
     [`${upper}_BASE_URL`]: `${base}/${vendor}`,
     MJGATE_WEBHOOK_SECRET: SECRETS[vendor].hook,
     MJGATE_PROVIDER: vendor,
+    // Every request and response logged on stderr: scanned with the rest of the output.
+    MJGATE_LOG: 'debug',
   });
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (_error, stdout, stderr) =>

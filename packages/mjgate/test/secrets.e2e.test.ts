@@ -22,7 +22,7 @@ describe.each(VENDORS)('no secret in any message or log line (%s)', (vendor) => 
       void lines.push(message + JSON.stringify(data ?? {}));
     const logger = { debug: record, warn: record };
     const only = (apiKey: string) =>
-      Object.fromEntries([[vendor, { apiKey, baseUrl: sim.urls[vendor], pace: { submit: 0, read: 0 } }]]);
+      Object.fromEntries([[vendor, { apiKey, baseURL: sim.urls[vendor], pace: { submit: 0, read: 0 } }]]);
     const gateway = createGateway({
       providers: only(KEY),
       webhookSecret: HOOK_SECRET,

@@ -70,7 +70,7 @@ const BASE_URLS: Partial<Record<Vendor, string>> = { mjproxy: 'https://proxy.exa
 const gateway = createGateway({
   providers: Object.fromEntries(
     // mj-proxy has no host of its own (its base URL is required); the others use theirs.
-    VENDORS.map((v) => [v, { apiKey: `${v}-key-0123456789`, maxRetries: 0, baseUrl: BASE_URLS[v] }]),
+    VENDORS.map((v) => [v, { apiKey: `${v}-key-0123456789`, maxRetries: 0, baseURL: BASE_URLS[v] }]),
   ),
   webhookSecret: SECRET,
 });

@@ -25,7 +25,7 @@ afterEach(() => {
 const imaginepro = () =>
   createImaginePro({
     apiKey: 'ip-key-0123456789',
-    baseUrl: IMAGINEPRO,
+    baseURL: IMAGINEPRO,
     webhookSecret: SECRET,
     maxRetries: 0,
     pace: { submit: 0, read: 0 },
@@ -132,7 +132,7 @@ describe('confirming a callback with the vendor', () => {
     };
     const client = createImaginePro({
       apiKey: 'ip-key-0123456789',
-      baseUrl: IMAGINEPRO,
+      baseURL: IMAGINEPRO,
       webhookSecret: SECRET,
       maxRetries: 0,
       pace: { submit: 0, read: 0 },
@@ -161,7 +161,7 @@ describe('confirming a callback with the vendor', () => {
   it('keeps the submission context the signed URL carried when the vendor’s read lacks it', async () => {
     const apiframe = createApiFrame({
       apiKey: 'af-key-0123456789',
-      baseUrl: APIFRAME,
+      baseURL: APIFRAME,
       webhookSecret: SECRET,
       maxRetries: 0,
     });

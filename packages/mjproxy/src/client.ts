@@ -16,6 +16,7 @@ import {
   type ProviderDefinition,
   readIfKnown,
   SubmissionMemo,
+  storeScope,
 } from '@mjgate/core/provider';
 import * as v from 'valibot';
 import { MJPROXY_CAPABILITIES } from './capabilities.js';
@@ -43,16 +44,18 @@ const FRESH_MS = 30_000;
 /**
  * Creates a client for a server speaking the midjourney-proxy protocol: a self-hosted novicezk or
  * trueai server, or a relay vendor (new-api and the hosted services built on it). The key comes from
- * `apiKey` or `MJPROXY_API_KEY`, the server from `baseUrl` or `MJPROXY_BASE_URL` (no default host).
+ * `apiKey` or `MJPROXY_API_KEY`, the server from `baseURL` or `MJPROXY_BASE_URL` (no default host).
  *
  * @example
- * const mj = createMjProxy({ baseUrl: 'https://relay.example', authScheme: 'bearer' });
+ * const mj = createMjProxy({ baseURL: 'https://relay.example', authScheme: 'bearer' });
  * const grid = await mj.run({ prompt: 'a red fox in snow', aspectRatio: '16:9' });
  * const upscaled = await mj.wait(await mj.upscale(grid, 2));
  */
 export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
-  const { apiKey, baseUrl, authHeaders, modeVia } = resolveSettings(options);
+  const { apiKey, baseUrl, authHeaders, modeVia, logger } = resolveSettings(options);
   const webhookSecret = options.webhookSecret || undefined;
+  // A server without a key is told apart by its URL (hashed like a key: it may carry a token).
+  const shared = storeScope(PROVIDER, apiKey ?? baseUrl, { ...options, logger });
   const transport = new HttpTransport({
     provider: PROVIDER,
     baseUrl,
@@ -62,7 +65,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     backoff: options.backoff,
-    logger: options.logger,
+    logger,
     headers: options.headers,
     toError: (failure) => toMjProxyError(failure, requests.routeOfPath(failure.path)?.endpoint ?? 'submit'),
     submitRefused: submissionRefused,
@@ -175,6 +178,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, webhookSecret],
+    shared,
 
     async get(id, call) {
       const data = await read(ROUTES.fetch, id, fetchSchema, call);
@@ -201,7 +205,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
       for (const raw of await read(ROUTES.list, '', listSchema, call, requests.listBody(unique))) {
         const job = observe(raw);
         if (job) byId.set(job.providerJobId, job);
-        else options.logger?.warn?.(`${PROVIDER}: list-by-condition listed an entry that is not a Task; skipped.`);
+        else logger?.warn?.(`${PROVIDER}: list-by-condition listed an entry that is not a Task; skipped.`);
       }
       // Unknown ids are left out and the order is the server's (§3.13): answer in the order asked.
       return unique.flatMap((id) => byId.get(id) ?? freshlySubmitted(id) ?? []);
@@ -232,7 +236,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
       // Code 21 on /submit/action: a new task waits in MODAL for /mj/submit/modal (§4.3); elsewhere "exists" (§12.2).
       if (plan.route !== ROUTES.action || pressed.answer.code !== 21) {
         if (MODAL_ACTIONS.has(action) || (prompt && REMIX_ACTIONS.has(action))) {
-          options.logger?.warn?.(
+          logger?.warn?.(
             `${PROVIDER}: '${action}' was accepted without a modal; its prompt, mask or zoom was not sent.`,
           );
         }

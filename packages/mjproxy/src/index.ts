@@ -1,9 +1,9 @@
 /**
  * `@mjgate/mjproxy`: the mjgate adapter for the midjourney-proxy protocol (novicezk's
  * midjourney-proxy, trueai's server, new-api and the relay vendors built on them).
- * {@link createMjProxy} returns a `MidjourneyClient` for the server at `baseUrl`.
+ * {@link createMjProxy} returns a `MidjourneyClient` for the server at `baseURL`.
  *
- * @packageDocumentation
+ * @module @mjgate/mjproxy
  */
 export { MJPROXY_CAPABILITIES } from './capabilities.js';
 export { createMjProxy } from './client.js';

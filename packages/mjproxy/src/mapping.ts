@@ -24,7 +24,7 @@ import { PROVIDER } from './vendor.js';
  * (§12.3). `MODAL` is `queued`: the task waits for `/mj/submit/modal`, which `act` sends itself
  * (§12.4). An empty or missing status (new-api's row before its first sync) is `queued`; any other
  * word `running`, so an unknown word never ends a wait early. A `FAILURE` whose reason is trueai's
- * cancel text is `cancelled` (see {@link statusOf}).
+ * cancel text is `cancelled` (see `statusOf`).
  */
 export const STATUS_MAP: Readonly<Record<string, JobStatus>> = {
   NOT_START: 'queued',

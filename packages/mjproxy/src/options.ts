@@ -1,5 +1,5 @@
-import { InvalidRequestError, type ProviderOptions } from '@mjgate/core';
-import { readEnv, resolveApiKey } from '@mjgate/core/provider';
+import { InvalidRequestError, type Logger, type ProviderOptions } from '@mjgate/core';
+import { resolveApiKey, resolveBaseURL, resolveLogger } from '@mjgate/core/provider';
 import type { ModeVia } from './requests.js';
 import { authHeaders, MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, type MjProxyAuthScheme, PROVIDER } from './vendor.js';
 
@@ -10,7 +10,7 @@ export interface MjProxyOptions extends ProviderOptions {
    * the adapter appends `/mj/…` itself, and a trailing `/mj` is tolerated. Falls back to
    * `MJPROXY_BASE_URL`. There is no default host.
    */
-  baseUrl?: string;
+  baseURL?: string;
   /**
    * How the key is sent: `'mj-api-secret'` (default; every dialect reads it), `'bearer'`
    * (`Authorization: Bearer <key>`, as most relays document) or `'raw'` (`Authorization: <key>`).
@@ -33,6 +33,8 @@ export interface Settings {
   baseUrl: string;
   authHeaders: Record<string, string>;
   modeVia: ModeVia;
+  /** The logger at its level (`logLevel`, `MJGATE_LOG`), or none. */
+  logger: Logger | undefined;
 }
 
 const refuse = (message: string): never => {
@@ -46,10 +48,10 @@ const refuse = (message: string): never => {
  */
 export function resolveSettings(options: MjProxyOptions): Settings {
   const apiKey = resolveApiKey(options.apiKey, MJPROXY_API_KEY_ENV, PROVIDER);
-  const given = options.baseUrl?.trim() || readEnv(MJPROXY_BASE_URL_ENV);
+  const given = resolveBaseURL(options, MJPROXY_BASE_URL_ENV);
   if (!given) {
     refuse(
-      `No ${PROVIDER} base URL: the midjourney-proxy protocol has no default host. Pass { baseUrl: 'https://your-proxy.example' } or set ${MJPROXY_BASE_URL_ENV}.`,
+      `No ${PROVIDER} base URL: the midjourney-proxy protocol has no default host. Pass { baseURL: 'https://your-proxy.example' } or set ${MJPROXY_BASE_URL_ENV}.`,
     );
   }
   const scheme = options.authScheme ?? 'mj-api-secret';
@@ -61,5 +63,6 @@ export function resolveSettings(options: MjProxyOptions): Settings {
     baseUrl: (given as string).replace(/\/+$/, '').replace(/\/mj$/i, ''),
     authHeaders: authHeaders(scheme, apiKey),
     modeVia,
+    logger: resolveLogger(options),
   };
 }

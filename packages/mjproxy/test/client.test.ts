@@ -5,7 +5,7 @@ import { createMjProxy, MJPROXY_CAPABILITIES, type MjProxyOptions } from '../src
 import { BASE, fixture, jobFrom, KEY, SECRET } from './helpers.js';
 
 const client = (extra: MjProxyOptions = {}) =>
-  createMjProxy({ apiKey: KEY, baseUrl: BASE, maxRetries: 0, poll: { intervalMs: 1, maxIntervalMs: 2 }, ...extra });
+  createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, poll: { intervalMs: 1, maxIntervalMs: 2 }, ...extra });
 
 /** A server that expects the protocol's own header (§1.2) and no Authorization. */
 const server = () => nock(BASE, { reqheaders: { 'mj-api-secret': KEY }, badheaders: ['authorization'] });
@@ -29,8 +29,8 @@ describe('setup (§10)', () => {
   });
 
   it('reads the key and the base URL from MJPROXY_API_KEY and MJPROXY_BASE_URL', async () => {
-    expect(() => createMjProxy({ baseUrl: BASE })).toThrow(AuthenticationError);
-    expect(() => createMjProxy({ baseUrl: BASE })).toThrow(/MJPROXY_API_KEY/);
+    expect(() => createMjProxy({ baseURL: BASE })).toThrow(AuthenticationError);
+    expect(() => createMjProxy({ baseURL: BASE })).toThrow(/MJPROXY_API_KEY/);
     process.env.MJPROXY_API_KEY = 'env-key-123456';
     process.env.MJPROXY_BASE_URL = 'http://10.0.0.5:8080/proxy';
     const scope = nock('http://10.0.0.5:8080', { reqheaders: { 'mj-api-secret': 'env-key-123456' } })
@@ -45,8 +45,8 @@ describe('setup (§10)', () => {
       .get('/mjproxy/mj/task/14001929738841620/fetch')
       .twice()
       .reply(200, fixture('task-imagine-novicezk'));
-    await client({ baseUrl: 'http://127.0.0.1:8787/mjproxy/' }).get('14001929738841620');
-    await client({ baseUrl: 'http://127.0.0.1:8787/mjproxy/mj' }).get('14001929738841620');
+    await client({ baseURL: 'http://127.0.0.1:8787/mjproxy/' }).get('14001929738841620');
+    await client({ baseURL: 'http://127.0.0.1:8787/mjproxy/mj' }).get('14001929738841620');
     expect(scope.isDone()).toBe(true);
   });
 

@@ -25,7 +25,7 @@ const AUTH: Record<MjProxyDialect, MjProxyOptions['authScheme']> = {
 describe.each(['novicezk', 'trueai', 'new-api'] as const)('the %s dialect', (dialect) => {
   it('imagine → wait → upscale-2 → wait, one submission each', async () => {
     sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 5, mjproxy: { dialect } });
-    const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy, authScheme: AUTH[dialect] });
+    const mj = createMjProxy({ apiKey: KEY, baseURL: sim.urls.mjproxy, authScheme: AUTH[dialect] });
     const grid = await mj.wait(
       await mj.imagine({ prompt: 'a red fox in snow', aspectRatio: '16:9', ref: 'e2e-1' }),
       FAST,
@@ -45,7 +45,7 @@ describe.each(['novicezk', 'trueai', 'new-api'] as const)('the %s dialect', (dia
 describe('the modal flow (§4.3), trueai', () => {
   it('upscale → vary-region with a mask: action answered 21, then /mj/submit/modal; describe reads four prompts', async () => {
     sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 6, mjproxy: { dialect: 'trueai' } });
-    const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy });
+    const mj = createMjProxy({ apiKey: KEY, baseURL: sim.urls.mjproxy });
     const grid = await mj.run({ prompt: 'a lighthouse' }, FAST);
     const upscaled = await mj.wait(await mj.upscale(grid.id, 1), FAST);
     const mask = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -64,7 +64,7 @@ describe('the modal flow (§4.3), trueai', () => {
 describe('blend, batched reads and callbacks over real HTTP', () => {
   it('blend of two images makes a grid; getMany reads three jobs in the order asked through list-by-condition', async () => {
     sim = await startSimulator({ apiKey: KEY, speed: 400, seed: 7, mjproxy: { dialect: 'trueai' } });
-    const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy });
+    const mj = createMjProxy({ apiKey: KEY, baseURL: sim.urls.mjproxy });
     const grid = await mj.run({ prompt: 'two foxes' }, FAST);
     const blended = await mj.wait(
       await mj.blend({ imageUrls: [grid.gridUrl!, grid.images[0]?.url ?? grid.gridUrl!] }),
@@ -98,7 +98,7 @@ describe('blend, batched reads and callbacks over real HTTP', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/mj`;
-      const mj = createMjProxy({ apiKey: KEY, baseUrl: sim.urls.mjproxy, webhookSecret: 'whsec-mjproxy-e2e-01' });
+      const mj = createMjProxy({ apiKey: KEY, baseURL: sim.urls.mjproxy, webhookSecret: 'whsec-mjproxy-e2e-01' });
       const polled = await mj.wait(await mj.imagine({ prompt: 'a red fox', webhookUrl: hook, ref: 'hook-1' }), FAST);
       await sim.ledger.settled();
       expect(bodies.length).toBeGreaterThan(0);

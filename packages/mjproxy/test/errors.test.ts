@@ -17,7 +17,7 @@ import { BASE, fixture, KEY } from './helpers.js';
 // that no submission is sent twice unless the server surely refused it.
 
 const client = (maxRetries = 0) =>
-  createMjProxy({ apiKey: KEY, baseUrl: BASE, maxRetries, backoff: { baseMs: 1, maxMs: 1 } });
+  createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries, backoff: { baseMs: 1, maxMs: 1 } });
 
 async function imagineError(status: number, body: unknown, maxRetries = 0): Promise<MjGateError> {
   nock(BASE)

@@ -40,7 +40,7 @@ const RUNS = 500;
 const MAPPING_RUNS = 2_000;
 
 const client = (status: number, body: string) =>
-  createMjProxy({ apiKey: KEY, baseUrl: BASE, fetch: answering(status, body), maxRetries: 0 });
+  createMjProxy({ apiKey: KEY, baseURL: BASE, fetch: answering(status, body), maxRetries: 0 });
 
 /** Finished parents to act on, as polling returned them: a grid with buttons, one without, an upscale. */
 const PARENTS = [jobFrom('task-grid-trueai'), jobFrom('task-imagine-novicezk'), jobFrom('task-upscale-trueai')];

@@ -1,3 +1,9 @@
+/**
+ * `@mjgate/simulator`: a local server that speaks every supported vendor's API on 127.0.0.1, with a
+ * pausable clock, faults on demand and a ledger of what it accepted — for tests, demos and offline work.
+ *
+ * @module @mjgate/simulator
+ */
 export { DEFAULT_SPEED, type SimulatorClock } from './clock';
 export type { ActiveFault, FaultKind, FaultRequest, FaultRule, Faults } from './faults';
 export { TIMINGS } from './jobs';

@@ -149,7 +149,7 @@ function mangle(value: unknown): string {
  *
  * ```ts
  * const sim = await startSimulator({ apiKey: 'test-key' });
- * const client = createApiFrame({ apiKey: 'test-key', baseUrl: sim.urls.apiframe });
+ * const client = createApiFrame({ apiKey: 'test-key', baseURL: sim.urls.apiframe });
  * sim.faults.add({ vendor: 'apiframe', route: '/imagine', kind: 'rate-limit', times: 1 });
  * // …
  * await sim.close();

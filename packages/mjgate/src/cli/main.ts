@@ -7,12 +7,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { apiKeyVariables, configFromEnv, GATEWAY_ENV } from '../config.js';
 import { builtinCapabilities } from '../gateway.js';
 import { BUILTIN_PROVIDERS, BUILTIN_VENDORS } from '../vendors.js';
+import { cliMessage, EXIT, exitCodeOf, Interrupted } from './errors.js';
 import { saveResults } from './files.js';
+import { watchInterrupt } from './interrupt.js';
+import { endQuietlyOnClosedPipes } from './pipes.js';
 import { progressView } from './progress.js';
-import { openSession, type Session, SIMULATOR_ENV } from './setup.js';
+import { NoJobsToReach, openSession, type Purpose, type Session, SIMULATOR_ENV } from './setup.js';
 
-/** Exit codes, documented in docs/cli.md. */
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, jobFailed: 3, jobTimeout: 4, provider: 5 } as const;
+export { EXIT } from './errors.js';
 
 interface Common {
   provider?: string;
@@ -31,6 +33,14 @@ function positive(value: string): number {
   return number;
 }
 
+/** A commander parser for a TCP port, 0 (any free port) to 65535: `--port abc` is a usage error. */
+function port(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > 65_535)
+    throw new InvalidArgumentError('expected a port number from 0 (any free port) to 65535.');
+  return number;
+}
+
 /** A commander parser for a whole number ≥ 1: `--n 2.5` or `--n two` is a usage error. */
 function count(value: string): number {
   const number = Number(value);
@@ -40,22 +50,6 @@ function count(value: string): number {
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof CommanderError) return EXIT.usage;
-  if (!MjGateError.isInstance(error)) return EXIT.unexpected;
-  switch (error.code) {
-    case 'invalid_request':
-    case 'unsupported':
-      return EXIT.usage;
-    case 'job_failed':
-      return EXIT.jobFailed;
-    case 'job_timeout':
-      return EXIT.jobTimeout;
-    default:
-      return EXIT.provider;
-  }
-}
 
 /** Prints a job for a person (a few lines) or for a script (`--json`: the Job as JSON on stdout). */
 function printJob(job: Job, options: Common, files: string[] = []): void {
@@ -80,18 +74,35 @@ function printJob(job: Job, options: Common, files: string[] = []): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * Whether to wait: `--wait` / `--no-wait` when given, else the command's default — except that the
+ * built-in simulator stops with the command, so there a job id alone would be useless: it waits.
+ */
+function shouldWait(session: Session, options: Common, commandDefault: boolean): boolean {
+  return options.wait ?? (commandDefault || session.mode === 'embedded');
+}
+
 /** Waits (when asked) with a progress display, saves files with --out, then prints. */
 async function finish(session: Session, job: Job, options: Common, wait: boolean): Promise<void> {
   let result = job;
   if (wait || options.out) {
     const mode = options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines';
     const view = progressView(mode, job.operation === 'action' ? (job.action ?? 'action') : job.operation);
+    // Listening first, then the id shows at once (before the first poll): a Ctrl-C from the moment
+    // the id is on screen is caught, and leaves the id there.
+    const interrupt = watchInterrupt();
+    view.update(job);
     try {
       result = await session.gateway.wait(job, {
         timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
         onProgress: (current) => view.update(current),
+        signal: interrupt.signal,
       });
+    } catch (error) {
+      if (interrupt.signal.aborted) throw new Interrupted(job, session.mode === 'embedded');
+      throw error;
     } finally {
+      interrupt.dispose();
       view.stop();
     }
   }
@@ -99,8 +110,9 @@ async function finish(session: Session, job: Job, options: Common, wait: boolean
   printJob(result, options, files);
 }
 
-async function withSession(options: Common, run: (session: Session) => Promise<void>): Promise<void> {
-  const session = await openSession(options.provider, options.json || options.quiet ? () => {} : say);
+async function withSession(options: Common, purpose: Purpose, run: (session: Session) => Promise<void>): Promise<void> {
+  // The session's one notice goes to stderr, so --json output stays parseable; --quiet drops it.
+  const session = await openSession(options.provider, purpose, options.quiet ? () => {} : say);
   try {
     await run(session);
   } finally {
@@ -122,7 +134,8 @@ function environmentHelp(): string {
     [apiKeyVariables().join(', '), 'a vendor is used when its key is set'],
     [`${GATEWAY_ENV.provider}, ${GATEWAY_ENV.fallback}`, 'default vendor, fallback order (comma-separated)'],
     ['<VENDOR>_BASE_URL', 'another base URL (a proxy, or a simulator)'],
-    [SIMULATOR_ENV.url, "with no key: use this running simulator (see 'mjgate sim')"],
+    [`${SIMULATOR_ENV.url}, ${SIMULATOR_ENV.apiKey}`, "with no key: use this running simulator (see 'mjgate sim')"],
+    [GATEWAY_ENV.logLevel, 'log level on stderr: debug, info, warn (default), error, silent'],
   ];
   const width = Math.max(...rows.map(([variables]) => variables.length)) + 3;
   return rows.map(([variables, meaning]) => `  ${variables.padEnd(width)}${meaning}`).join('\n');
@@ -140,9 +153,11 @@ export function buildProgram(): Command {
       `
 Environment:
 ${environmentHelp()}
-  With no key and no simulator URL, each command runs on a simulator started in-process.
+  With no key and no simulator URL, each command runs on a simulator started in-process,
+  which stops with the command: commands wait for their result there.
 
-Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait timed out, 5 provider error.`,
+Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait timed out,
+  5 provider error, 6 refused by content policy, 130 interrupted (Ctrl-C; the job goes on).`,
     );
 
   const common = (command: Command, waitDefault: boolean) =>
@@ -152,7 +167,11 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
       .option('-q, --quiet', 'no progress output')
       .option('-o, --out <dir>', 'download the result images into this folder (implies --wait)')
       .option('--timeout <seconds>', 'give up waiting after this many seconds', positive)
-      .option(waitDefault ? '--no-wait' : '--wait', waitDefault ? 'return once submitted' : 'wait for the result');
+      .addOption(
+        // With both spellings and neither given, `wait` is undefined and the session decides (see shouldWait).
+        new Option('--wait', 'wait for the result (the default with no API key)').hideHelp(waitDefault),
+      )
+      .option('--no-wait', 'return once submitted');
 
   common(program.command('imagine').argument('<prompt>', 'the prompt'), false)
     .description('submit a prompt; with --wait or --out, wait for the grid and its four images (or a model’s n images)')
@@ -166,7 +185,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         prompt: string,
         options: Common & { aspect?: string; mode?: 'fast'; image?: string[]; model?: string; n?: number },
       ) =>
-        withSession(options, async (session) => {
+        withSession(options, { kind: 'new' }, async (session) => {
           const job = await session.gateway.imagine({
             prompt,
             aspectRatio: options.aspect,
@@ -175,7 +194,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
             model: options.model,
             n: options.n,
           });
-          await finish(session, job, options, !!options.wait);
+          await finish(session, job, options, shouldWait(session, options, false));
         }),
     );
 
@@ -191,7 +210,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .option('--prompt <text>', 'prompt for vary-region / custom-zoom')
     .option('--zoom <factor>', 'zoom for custom-zoom (1 < zoom ≤ 2)')
     .action(async (id: string, label: string, options: Common & { mask?: string; prompt?: string; zoom?: string }) =>
-      withSession(options, async (session) => {
+      withSession(options, { kind: 'existing', id, command: 'act' }, async (session) => {
         const action = parseAction(label);
         if (!action)
           throw new MjGateError(
@@ -203,15 +222,15 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
           zoom: options.zoom ? Number(options.zoom) : undefined,
           mask: options.mask ? await maskFromFile(options.mask) : undefined,
         });
-        await finish(session, job, options, !!options.wait);
+        await finish(session, job, options, shouldWait(session, options, false));
       }),
     );
 
   common(program.command('describe').argument('<image-url>'), true)
     .description('four prompts that describe an image')
     .action(async (imageUrl: string, options: Common) =>
-      withSession(options, async (session) =>
-        finish(session, await session.gateway.describe({ imageUrl }), options, options.wait !== false),
+      withSession(options, { kind: 'new' }, async (session) =>
+        finish(session, await session.gateway.describe({ imageUrl }), options, shouldWait(session, options, true)),
       ),
     );
 
@@ -219,12 +238,12 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .description('blend 2–5 images into a grid')
     .addOption(new Option('--dimensions <shape>').choices(['square', 'portrait', 'landscape']))
     .action(async (imageUrls: string[], options: Common & { dimensions?: 'square' }) =>
-      withSession(options, async (session) =>
+      withSession(options, { kind: 'new' }, async (session) =>
         finish(
           session,
           await session.gateway.blend({ imageUrls, dimensions: options.dimensions }),
           options,
-          !!options.wait,
+          shouldWait(session, options, false),
         ),
       ),
     );
@@ -232,13 +251,17 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
   common(program.command('status').argument('<job-id>', "the job's id, e.g. apiframe:29e9…"), false)
     .description('check a job once')
     .action(async (id: string, options: Common) =>
-      withSession(options, async (session) => finish(session, await session.gateway.get(id), options, false)),
+      withSession(options, { kind: 'existing', id, command: 'status' }, async (session) =>
+        finish(session, await session.gateway.get(id), options, false),
+      ),
     );
 
   common(program.command('wait').argument('<job-id>', "the job's id, e.g. acedata:7489…"), true)
     .description('wait for a job to finish, with progress')
     .action(async (id: string, options: Common) =>
-      withSession(options, async (session) => finish(session, await session.gateway.get(id), options, true)),
+      withSession(options, { kind: 'existing', id, command: 'wait' }, async (session) =>
+        finish(session, await session.gateway.get(id), options, options.wait !== false),
+      ),
     );
 
   program
@@ -273,7 +296,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
     .description('imagine → wait → upscale → wait → save, on your vendor or the built-in simulator')
     .option('--prompt <text>', 'the prompt', 'a red fox in snow, watercolor')
     .action(async (options: Common & { prompt: string }) =>
-      withSession({ ...options, out: options.out ?? 'mjgate-demo' }, async (session) => {
+      withSession({ ...options, out: options.out ?? 'mjgate-demo' }, { kind: 'new' }, async (session) => {
         const out = options.out ?? 'mjgate-demo';
         const view = (label: string) =>
           progressView(options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', label);
@@ -301,15 +324,11 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
   program
     .command('sim')
     .description('run the vendor simulator until interrupted')
-    .option('--port <port>', 'port', '8787')
-    .option('--speed <factor>', 'clock compression (default 100)')
+    .option('--port <port>', 'port (0: any free port)', port, 8787)
+    .option('--speed <factor>', 'clock compression (default 100)', positive)
     .option('--api-key <key>', 'the only key it accepts')
-    .action(async (options: { port: string; speed?: string; apiKey?: string }) => {
-      const sim = await startSimulator({
-        port: Number(options.port),
-        speed: options.speed ? Number(options.speed) : undefined,
-        apiKey: options.apiKey,
-      });
+    .action(async (options: { port: number; speed?: number; apiKey?: string }) => {
+      const sim = await startSimulator({ port: options.port, speed: options.speed, apiKey: options.apiKey });
       process.stdout.write(
         [
           `simulator listening on ${sim.url}`,
@@ -340,15 +359,20 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here too.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    if (error instanceof NoJobsToReach) {
+      say(`mjgate: ${error.message}`);
+      return EXIT.usage;
+    }
     const code = exitCodeOf(error);
-    if (JobFailedError.isInstance(error) && process.argv.includes('--json')) {
+    if (JobFailedError.isInstance(error) && argv.includes('--json')) {
       process.stdout.write(`${JSON.stringify(error.job, null, 2)}\n`);
     }
-    say(`mjgate: ${error instanceof Error ? error.message : String(error)}`);
+    say(`mjgate: ${cliMessage(error)}`);
     return code;
   }
 }
 
+endQuietlyOnClosedPipes();
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

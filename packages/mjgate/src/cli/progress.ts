@@ -1,7 +1,11 @@
 import type { Job } from '@mjgate/core';
 import cliProgress from 'cli-progress';
 
-/** Shows a job's progress on stderr: a bar on a terminal, plain lines when piped, nothing with --json/--quiet. */
+/**
+ * Shows a job's progress on stderr: a bar on a terminal, plain lines when piped, nothing with
+ * --json/--quiet. Both show the job's id, so a job left running (Ctrl-C, a closed terminal) can be
+ * found again with `mjgate wait <id>`.
+ */
 export interface ProgressView {
   update(job: Job): void;
   stop(): void;
@@ -22,8 +26,9 @@ export function progressView(mode: 'bar' | 'lines' | 'none', label: string): Pro
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {status}`,
+      format: `${label} {id} [{bar}] {percentage}% | {status}`,
       stream: process.stderr,
+      // The cursor comes back in stop(), which runs on every way out of a wait, Ctrl-C included.
       hideCursor: true,
       clearOnComplete: false,
     },
@@ -34,9 +39,9 @@ export function progressView(mode: 'bar' | 'lines' | 'none', label: string): Pro
     update(job) {
       const value = job.progress ?? 0;
       if (!started) {
-        bar.start(100, value, { status: job.status });
+        bar.start(100, value, { id: job.id, status: job.status });
         started = true;
-      } else bar.update(value, { status: job.status });
+      } else bar.update(value, { id: job.id, status: job.status });
     },
     stop() {
       if (started) bar.stop();

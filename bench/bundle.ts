@@ -1,0 +1,61 @@
+// What mjgate adds to an application's bundle (issue 13): a tiny app per adapter, and one for the
+// facade, bundled by esbuild for the browser from the packages' builds, minified, then gzipped.
+// Run through `pnpm bench` (after `pnpm build`), or alone: node bench/bundle.ts
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const ADAPTER_GOAL_KB = 22;
+const FACADE_GOAL_KB = 32;
+
+/** The app: create a client, run a job, print its images — what a first integration does. */
+const adapterApp = (pkg: string, factory: string) => `
+import { ${factory} } from '${pkg}';
+const client = ${factory}({ apiKey: globalThis.KEY });
+const job = await client.run({ prompt: 'a red fox in snow' });
+console.log(job.images.map((image) => image.url));
+`;
+const apps = [
+  { name: '@mjgate/imaginepro', code: adapterApp('@mjgate/imaginepro', 'createImaginePro'), goal: ADAPTER_GOAL_KB },
+  { name: '@mjgate/acedata', code: adapterApp('@mjgate/acedata', 'createAceData'), goal: ADAPTER_GOAL_KB },
+  { name: '@mjgate/apiframe', code: adapterApp('@mjgate/apiframe', 'createApiFrame'), goal: ADAPTER_GOAL_KB },
+  { name: '@mjgate/mjproxy', code: adapterApp('@mjgate/mjproxy', 'createMjProxy'), goal: ADAPTER_GOAL_KB },
+  {
+    name: 'mjgate (facade)',
+    code: `
+import { createGateway } from 'mjgate';
+const gateway = createGateway({ providers: { imaginepro: { apiKey: globalThis.KEY } } });
+const job = await gateway.run({ prompt: 'a red fox in snow' });
+console.log(job.images.map((image) => image.url));
+`,
+    goal: FACADE_GOAL_KB,
+  },
+];
+
+for (const app of apps) {
+  const result = await build({
+    stdin: { contents: app.code, resolveDir: join(root, 'packages', 'mjgate'), loader: 'js' },
+    // The facade's own name, resolved from its folder as an app's node_modules would.
+    alias: { mjgate: join(root, 'packages', 'mjgate', 'dist', 'index.js') },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2023',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const kb = gzipSync(code, { level: 9 }).length / 1024;
+  console.log(
+    JSON.stringify({
+      figure: `app bundling ${app.name}, min+gz`,
+      unit: 'kB',
+      anchor: { 'minified (kB)': code.length / 1024 },
+      value: kb,
+      goal: `≤ ${app.goal}`,
+      pass: kb <= app.goal,
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+// The per-call cost of mjgate's request machinery (issue 13), on the simulator over loopback:
+// - `get()` of one APIFRAME task next to a bare ky call and a bare `fetch` + `JSON.parse` of the
+//   same endpoint, interleaved in rounds, the median per call of each;
+// - ImaginePro submit + one status read per job at a fixed concurrency, through the client (pacing
+//   off) next to the same requests made with raw `fetch`, in jobs per second.
+// Run through `pnpm bench` (after `pnpm build`), or alone: node bench/transport.ts
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = join(import.meta.dirname, '..');
+const load = (pkg: string) => import(pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href);
+const { startSimulator } = await load('simulator');
+const { createApiFrame } = await load('apiframe');
+const { createImaginePro } = await load('imaginepro');
+// ky as core depends on it: the same version the transport runs.
+const { default: ky } = await import(
+  pathToFileURL(join(root, 'packages', 'core', 'node_modules', 'ky', 'distribution', 'index.js')).href
+);
+
+/** APIFRAME's own JS client: none is published on npm, so the issue's measured ratio stands in. */
+const VENDOR_CLIENT_RATIO = 1.22;
+const ROUNDS = Number(process.env.MJGATE_BENCH_ROUNDS ?? 11);
+const CALLS = 200;
+const KEY = 'bench-key';
+
+const sim = await startSimulator({ speed: 1, apiKey: KEY, credits: 1e12 });
+try {
+  // ---- get() overhead -------------------------------------------------------------------------
+  const created = await fetch(`${sim.urls.apiframe}/imagine`, {
+    method: 'POST',
+    headers: { authorization: KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'a red fox in snow' }),
+  }).then((response) => response.json() as Promise<{ task_id: string }>);
+  const taskId = created.task_id;
+  const url = `${sim.urls.apiframe}/fetch`;
+  const client = createApiFrame({ apiKey: KEY, baseUrl: sim.urls.apiframe });
+
+  const contenders: Record<string, () => Promise<unknown>> = {
+    fetch: async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: KEY, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ task_id: taskId }),
+      });
+      return JSON.parse(await response.text());
+    },
+    ky: () => ky.post(url, { headers: { authorization: KEY }, json: { task_id: taskId }, retry: 0 }).json(),
+    get: () => client.get(taskId),
+  };
+  const perCall = new Map<string, number[]>(Object.keys(contenders).map((name) => [name, []]));
+  // CPU time of this process (client and simulator both run in it) per call: on an idle machine it
+  // is the wall time of a loopback call; on a busy one, wall time mostly measures the wait for a core.
+  const time = async (call: () => Promise<unknown>) => {
+    const started = process.cpuUsage();
+    for (let i = 0; i < CALLS; i++) await call();
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / 1000 / CALLS;
+  };
+  for (const call of Object.values(contenders)) await time(call); // warm up: JIT, sockets
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round in another order, so that no contender always follows the same one.
+    const names = Object.keys(contenders);
+    const order = round % 2 === 0 ? names : names.reverse();
+    for (const name of order) perCall.get(name)!.push(await time(contenders[name]!));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const fetchMs = median(perCall.get('fetch')!);
+  const kyMs = median(perCall.get('ky')!);
+  const getMs = median(perCall.get('get')!);
+  const overKy = (getMs / kyMs - 1) * 100;
+  console.log(
+    JSON.stringify({
+      figure: 'get() time over a bare ky call (APIFRAME /fetch)',
+      unit: '%',
+      anchor: { 'ky (CPU ms/call)': kyMs, 'get() (CPU ms/call)': getMs },
+      value: overKy,
+      goal: '≤ +5',
+      pass: overKy <= 5,
+    }),
+  );
+  const overFetch = getMs / fetchMs;
+  console.log(
+    JSON.stringify({
+      figure: 'get() over bare fetch + JSON.parse (APIFRAME /fetch)',
+      unit: '×',
+      anchor: { 'fetch (CPU ms/call)': fetchMs, "vendor's JS client (issue 13, not on npm)": VENDOR_CLIENT_RATIO },
+      value: overFetch,
+      goal: `< ${VENDOR_CLIENT_RATIO}`,
+      pass: overFetch < VENDOR_CLIENT_RATIO,
+    }),
+  );
+
+  // ---- submit + poll throughput ----------------------------------------------------------------
+  const JOBS = Number(process.env.MJGATE_BENCH_JOBS ?? 1_000);
+  const CONCURRENCY = 20;
+  const base = sim.urls.imaginepro;
+  const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', accept: 'application/json' };
+  const raw = async (i: number) => {
+    const response = await fetch(`${base}/api/v1/nova/imagine`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ prompt: `job ${i}` }),
+    });
+    const { messageId } = JSON.parse(await response.text()) as { messageId: string };
+    const status = await fetch(`${base}/api/v1/nova/message/${messageId}`, { headers });
+    JSON.parse(await status.text());
+  };
+  const imaginepro = createImaginePro({ apiKey: KEY, baseUrl: base, pace: { submit: 0, read: 0 } });
+  const viaClient = async (i: number) => {
+    const job = await imaginepro.imagine({ prompt: `job ${i}` });
+    await imaginepro.get(job);
+  };
+  /** Jobs per CPU second (of client and simulator together, as above). */
+  const jobsPerSecond = async (one: (i: number) => Promise<void>) => {
+    let next = 0;
+    const started = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < JOBS) await one(next++);
+      }),
+    );
+    const used = process.cpuUsage(started);
+    return JOBS / ((used.user + used.system) / 1e6);
+  };
+  await jobsPerSecond(raw);
+  await jobsPerSecond(viaClient);
+  const rawRates: number[] = [];
+  const clientRates: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    rawRates.push(await jobsPerSecond(raw));
+    clientRates.push(await jobsPerSecond(viaClient));
+  }
+  const ratio = median(clientRates) / median(rawRates);
+  console.log(
+    JSON.stringify({
+      figure: `submit + poll throughput, ImaginePro (${CONCURRENCY} at once), vs raw fetches`,
+      unit: '×',
+      anchor: { 'raw fetch (jobs/CPU s)': median(rawRates), 'client (jobs/CPU s)': median(clientRates) },
+      value: ratio,
+      goal: '≥ 0.9',
+      pass: ratio >= 0.9,
+    }),
+  );
+} finally {
+  await sim.close();
+}
