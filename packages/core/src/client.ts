@@ -246,18 +246,18 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
     options: CallOptions,
     send: () => Promise<Job>,
   ): Promise<Job> {
-    const sendAndList = async () => {
+    if (options.idempotencyKey === undefined) {
       const job = await send();
       await pending.submitted(job);
       return job;
-    };
-    if (options.idempotencyKey === undefined) return sendAndList();
+    }
     return submitOnce({
       shared,
       key: options.idempotencyKey,
       request,
       submission: { ...sent, provider },
-      submit: sendAndList,
+      submit: send,
+      created: (job) => pending.submitted(job),
       find: (lost) => client.findSubmission(lost, { signal: options.signal, headers: options.headers }),
       signal: options.signal,
     });

@@ -32,6 +32,12 @@ export interface IdempotentSubmission {
   submission: Submission;
   /** Sends it to the vendor. */
   submit: () => Promise<Job>;
+  /**
+   * What the caller records of a job it created (the pending list), written beside the idempotency
+   * record rather than after it: on a shared store each write is a round trip, and the two do not
+   * depend on each other.
+   */
+  created?: (job: Job) => Promise<void>;
   /** `findSubmission` of the client: looks a submission with an unknown outcome up. */
   find: (submission: Submission) => Promise<Job | undefined>;
   signal?: AbortSignal;
@@ -147,9 +153,12 @@ async function first(
   clearInterval(timer);
   await refresh;
   const record: IdempotencyRecord = { state: 'created', request: claim.request, job };
-  await store.set(recordKey, JSON.stringify(record), ttl).catch((error: unknown) => {
-    warnStoreDown(shared, 'an idempotency record', `a retry with this key will look ${job.id} up`, error);
-  });
+  await Promise.all([
+    store.set(recordKey, JSON.stringify(record), ttl).catch((error: unknown) => {
+      warnStoreDown(shared, 'an idempotency record', `a retry with this key will look ${job.id} up`, error);
+    }),
+    call.created?.(job),
+  ]);
   return job;
 }
 

@@ -33,6 +33,17 @@ describe('pending(): submitted jobs not yet seen finished, for a restarted worke
     expect(await worker.pending()).toEqual([]);
   });
 
+  it('lists a job submitted with an idempotencyKey, once, however often the key is reused', async () => {
+    const vendor = fakeVendor();
+    const store = createMemoryStore();
+    const worker = vendor.client(store);
+    const job = await worker.imagine({ prompt: 'a fox' }, { idempotencyKey: 'order-42' });
+    const again = await worker.imagine({ prompt: 'a fox' }, { idempotencyKey: 'order-42' });
+    expect(again.id).toBe(job.id);
+    const listed = await vendor.client(store).pending();
+    expect(listed.map((pending) => pending.id)).toEqual([job.id]);
+  });
+
   it('a get that sees the job terminal takes it off; one that sees it running keeps it', async () => {
     const vendor = fakeVendor();
     const mj = vendor.client();
