@@ -198,9 +198,11 @@ export interface WebhookRequest {
 export interface Logger {
   /** Every request, response and retry decision. */
   debug?(message: string, data?: Record<string, unknown>): void;
+  /** Informational lines. mjgate writes none at this level yet; the level exists so `MJGATE_LOG` and `console` fit. */
   info?(message: string, data?: Record<string, unknown>): void;
   /** Retries, fallbacks, settings that look wrong. */
   warn?(message: string, data?: Record<string, unknown>): void;
+  /** Errors. mjgate writes none yet: every failure is thrown to the caller, who decides whether to log it. */
   error?(message: string, data?: Record<string, unknown>): void;
 }
 
