@@ -308,6 +308,12 @@ export class HttpTransport {
       await this.#pacers[spec.call]?.take(signal);
       return this.#attempt(spec, url, options, attemptNumber, call, onOk);
     };
+    /** Whether another attempt may follow `error` (never after an abort); keeps its Retry-After for the sleep. */
+    const mayRetry = (error: unknown): error is MjGateError => {
+      if (signal?.aborted || !MjGateError.isInstance(error) || !error.retryable) return false;
+      retryAfter = error.retryAfterMs;
+      return true;
+    };
     /** Logs the failure and sleeps until the next try: the vendor's Retry-After, else full jitter. */
     const beforeRetry = async (error: Error, attemptNumber: number, retriesLeft: number) => {
       const delay = retryDelay(attemptNumber, config.backoff, retryAfter);
@@ -326,9 +332,8 @@ export class HttpTransport {
         done = true;
         return result;
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (!MjGateError.isInstance(error) || !error.retryable || maxRetries <= 0) throw asError(error);
-        retryAfter = error.retryAfterMs;
+        // An abort is turned into the signal's reason below, whichever error it left here.
+        if (maxRetries <= 0 || !mayRetry(error)) throw asError(error);
         await beforeRetry(error, 1, maxRetries);
       }
       const { default: pRetry, AbortError } = await loadPRetry();
@@ -337,10 +342,7 @@ export class HttpTransport {
           try {
             return await attempt(retryNumber + 1);
           } catch (error) {
-            if (signal?.aborted) throw new AbortError(asError(signal.reason));
-            if (!MjGateError.isInstance(error) || !error.retryable) throw new AbortError(asError(error));
-            retryAfter = error.retryAfterMs;
-            throw error;
+            throw mayRetry(error) ? error : new AbortError(asError(error));
           }
         },
         {

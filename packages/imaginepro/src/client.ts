@@ -98,7 +98,8 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
   const apiKey = resolveApiKey(options.apiKey, IMAGINEPRO_API_KEY_ENV, PROVIDER);
   const submitPace = options.pace?.submit ?? IMAGINEPRO_PACE.submit;
   // The paces below (§5) are per key: kept in `options.store`, every process on the key keeps them together.
-  const shared = storeScope(PROVIDER, apiKey, { ...options, logger: resolveLogger(options) });
+  const logger = resolveLogger(options);
+  const shared = storeScope(PROVIDER, apiKey, { ...options, logger });
   const transport = new HttpTransport({
     provider: PROVIDER,
     shared,
@@ -109,7 +110,7 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     backoff: options.backoff,
-    logger: resolveLogger(options),
+    logger,
     headers: options.headers,
     toError: toImagineProError,
     submitRefused,
