@@ -13,6 +13,7 @@ const src = (pkg: string, file = 'index.ts') => resolve(packagesDir, pkg, 'src',
 export const alias = [
   { find: /^@mjgate\/core\/testing$/, replacement: src('core', 'testing.ts') },
   { find: /^@mjgate\/core\/provider$/, replacement: src('core', 'provider.ts') },
+  { find: /^@mjgate\/core\/valibot$/, replacement: src('core', 'valibot.ts') },
   ...packages.filter((p) => p !== 'mjgate').map((p) => ({ find: new RegExp(`^@mjgate/${p}$`), replacement: src(p) })),
   { find: /^mjgate$/, replacement: src('mjgate') },
 ];

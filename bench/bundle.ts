@@ -43,19 +43,41 @@ for (const app of apps) {
     format: 'esm',
     platform: 'browser',
     target: 'es2023',
+    // Split as an app's bundler does, so what loads on first use (ky, p-retry) is told apart from
+    // what loads with the app; the goal is checked against everything, the split is information.
+    splitting: true,
+    outdir: join(root, 'bench', '.bundle'),
+    metafile: true,
     write: false,
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
-  const kb = gzipSync(code, { level: 9 }).length / 1024;
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
+  const startup = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (startup.has(name)) continue;
+    startup.add(name);
+    for (const imported of outputs[name]!.imports) if (imported.kind === 'import-statement') queue.push(imported.path);
+  }
+  let minified = 0;
+  let total = 0;
+  let atStartup = 0;
+  for (const file of result.outputFiles) {
+    const gzipped = gzipSync(file.contents, { level: 9 }).length / 1024;
+    minified += file.contents.length / 1024;
+    total += gzipped;
+    if ([...startup].some((name) => file.path.endsWith(name.slice(name.lastIndexOf('/'))))) atStartup += gzipped;
+  }
   console.log(
     JSON.stringify({
       figure: `app bundling ${app.name}, min+gz`,
       unit: 'kB',
-      anchor: { 'minified (kB)': code.length / 1024 },
-      value: kb,
+      anchor: { 'minified (kB)': minified, 'loaded with the app, min+gz (kB)': atStartup },
+      value: total,
       goal: `≤ ${app.goal}`,
-      pass: kb <= app.goal,
+      pass: total <= app.goal,
     }),
   );
 }

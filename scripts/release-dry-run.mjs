@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // A release without the publish: what `changeset publish` would upload, checked as a user receives it.
+//   0. check that the pending changesets parse (`changeset status`),
 //   1. pack every public package (`pnpm pack`: workspace ranges become real versions),
 //   2. publint (strict) and attw on each tarball,
 //   3. install all tarballs into a scratch project in a temp dir (npm, dependencies from the registry),
@@ -56,6 +57,11 @@ const packages = readdirSync(join(root, 'packages'))
     }
   })
   .map(({ dir, manifest }) => ({ dir, name: JSON.parse(readFileSync(manifest, 'utf8')).name }));
+
+// 0. The pending changesets parse: `changeset version` at release time would otherwise stop on a file
+// whose front matter a formatter rewrote (Markdown formatters read `"pkg": patch` + `---` as a heading).
+run('pnpm', ['exec', 'changeset', 'status'], { cwd: root });
+say('changesets parse');
 
 // 1. Pack.
 const packed = new Map();

@@ -22,7 +22,7 @@ import {
   submissionOf,
   validateInput,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { refusalError } from './errors.js';
 import { classify, type JobContext, PROVIDER, submittedJob } from './mapping.js';
 import { REQUESTS } from './requests.js';

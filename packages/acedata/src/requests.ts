@@ -15,7 +15,7 @@ import {
   parseProviderOptions,
   type ResolvedVideoInput,
 } from '@mjgate/core/provider';
-import type * as v from 'valibot';
+import type { GenericSchema, InferOutput } from 'valibot';
 import { ACTIONS, type AceDataActionId, isAceDataAction, PROVIDER } from './mapping.js';
 import {
   type AceDataEditInput,
@@ -62,7 +62,7 @@ export interface AceDataRequest<Input, Answer> {
    */
   taskType?: 'imagine' | 'edits' | 'videos';
   /** The shape of a 2xx answer. */
-  answer: v.GenericSchema<unknown, Answer>;
+  answer: GenericSchema<unknown, Answer>;
   /**
    * For a call AceData answers in the same request (§6, §8, §9): what it is called in messages, and
    * the field its answer must hold (`has`), named as `missing` when it does not.
@@ -138,7 +138,7 @@ function answered<Input>(
 }
 
 function taskLookup<Input, Answer>(
-  answer: v.GenericSchema<unknown, Answer>,
+  answer: GenericSchema<unknown, Answer>,
   body: (input: Input) => Record<string, unknown>,
 ) {
   const request: AceDataRequest<Input, Answer> = {
@@ -216,7 +216,7 @@ export const REQUESTS = {
       if (typeof text !== 'string' || !text.trim()) refuse('translate needs a non-empty text.');
       return { content: text };
     },
-  } satisfies AceDataRequest<string, v.InferOutput<typeof translateSchema>>,
+  } satisfies AceDataRequest<string, InferOutput<typeof translateSchema>>,
   // §10.1 and §15.3–15.4: look a task up by `id`, and always send `action`.
   retrieve: taskLookup(taskRecordSchema, (taskId: string) => ({ action: 'retrieve', id: taskId })),
   // §10.1: `limit` defaults to 12, so without it a larger batch comes back cut short.

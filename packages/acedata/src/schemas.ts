@@ -1,4 +1,5 @@
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { InferInput, InferOutput } from 'valibot';
 
 // Lenient on purpose: the vendor doc lists conflicting variants (numbers typed as strings, epoch
 // seconds or ISO strings, two error envelopes, two submit acknowledgements), and every one of them
@@ -104,11 +105,11 @@ export const errorBodySchema = v.looseObject({
 });
 
 /** A result object (see `resultSchema`). */
-export type AceDataResult = v.InferOutput<typeof resultSchema>;
+export type AceDataResult = InferOutput<typeof resultSchema>;
 /** A task record (see `taskRecordSchema`). */
-export type AceDataTaskRecord = v.InferOutput<typeof taskRecordSchema>;
+export type AceDataTaskRecord = InferOutput<typeof taskRecordSchema>;
 /** The recorded request inside a task record. */
-export type AceDataRecordRequest = v.InferOutput<typeof recordRequestSchema>;
+export type AceDataRecordRequest = InferOutput<typeof recordRequestSchema>;
 
 // --- provider options (validated user input) -----------------------------------------------
 
@@ -164,10 +165,10 @@ export const editInputSchema = v.strictObject({
 });
 
 /** AceData's own imagine fields, passed as `providerOptions` of `imagine`. */
-export type AceDataImagineOptions = v.InferInput<typeof imagineOptionsSchema>;
+export type AceDataImagineOptions = InferInput<typeof imagineOptionsSchema>;
 /** `providerOptions` of `act`. */
-export type AceDataActionOptions = v.InferInput<typeof actionOptionsSchema>;
+export type AceDataActionOptions = InferInput<typeof actionOptionsSchema>;
 /** `providerOptions` of `video`. */
-export type AceDataVideoOptions = v.InferInput<typeof videoOptionsSchema>;
+export type AceDataVideoOptions = InferInput<typeof videoOptionsSchema>;
 /** Input of `AceDataClient.edit` (AceData's `/midjourney/edits`). */
-export type AceDataEditInput = v.InferInput<typeof editInputSchema>;
+export type AceDataEditInput = InferInput<typeof editInputSchema>;

@@ -1,6 +1,6 @@
 import { type Job, type Operation, type WebhookRequest, WebhookVerificationError } from '@mjgate/core';
 import { definedOnly, foreignField, type WebhookContext, webhookJson } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { generateOperation, type JobContext, PROVIDER, recordToJob, resultToJob } from './mapping.js';
 import { callbackResultSchema, FOREIGN_CALLBACK_FIELDS, taskRecordSchema } from './schemas.js';
 

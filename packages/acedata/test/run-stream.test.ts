@@ -1,3 +1,4 @@
+import type { Job } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BASE, client, fixture, fixtureText } from './helpers.js';
@@ -34,6 +35,34 @@ describe('run() on AceData follows the imagine stream', () => {
     expect(job.actions).toContain('upscale-1');
     expect(seen).toEqual([35, 75, 100]);
     expect(nock.isDone()).toBe(true);
+  });
+
+  it('lists the streamed job as pending once the stream names it, and takes it off once it succeeded', async () => {
+    // The stream names the task, then breaks off: the run polls, and the poll sees what pending() lists.
+    const [first] = fixtureText('imagine-stream.ndjson').split('\n');
+    nock(BASE).post('/midjourney/imagine').reply(200, `${first}\n`, NDJSON);
+    const mj = client();
+    let listedAtPoll: Promise<Job[]> | undefined;
+    nock(BASE)
+      .post('/midjourney/tasks')
+      .reply(200, () => {
+        listedAtPoll = mj.pending();
+        return {
+          items: [
+            {
+              id: TASK,
+              request: { action: 'generate', prompt: 'a red fox' },
+              response: fixture('imagine-result.json'),
+            },
+          ],
+        };
+      });
+    const job = await mj.run({ prompt: 'a red fox' });
+    expect(job.status).toBe('succeeded');
+    expect((await listedAtPoll)?.map((pendingJob) => [pendingJob.id, pendingJob.status])).toEqual([
+      [`acedata:${TASK}`, 'running'],
+    ]);
+    expect(await mj.pending()).toEqual([]);
   });
 
   it('falls back to polling when the stream breaks off after naming the task', async () => {

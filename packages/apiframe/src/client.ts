@@ -17,7 +17,7 @@ import {
   SubmissionMemo,
   storeScope,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { APIFRAME_CAPABILITIES } from './capabilities.js';
 import { toApiFrameError } from './errors.js';
 import { accountFrom, type KnownTask, taskToJob } from './mapping.js';

@@ -1,6 +1,6 @@
 import { type Account, type ActionId, emptyJob, httpUrl, type Job, type JobStatus, type Operation } from '@mjgate/core';
 import { countUrls, httpUrls, requireUsableResult, saysVendor } from '@mjgate/core/provider';
-import type * as v from 'valibot';
+import type { InferOutput } from 'valibot';
 import { offeredActions, resultShape } from './requests.js';
 import type { ApiFrameTask, accountSchema } from './schemas.js';
 import { PROVIDER } from './vendor.js';
@@ -203,7 +203,7 @@ export function taskToJob(raw: unknown, task: ApiFrameTask, known?: KnownTask): 
 }
 
 /** The account an `/account` answer describes (§3.19); a `credits` that is not a number is left out. */
-export function accountFrom(data: v.InferOutput<typeof accountSchema>): Account {
+export function accountFrom(data: InferOutput<typeof accountSchema>): Account {
   const credits = data.credits === undefined || data.credits === null ? undefined : Number(data.credits);
   return {
     provider: PROVIDER,

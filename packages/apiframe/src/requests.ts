@@ -18,7 +18,8 @@ import {
   parseProviderOptions,
   type ResolvedVideoInput,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { GenericSchema, InferOutput } from 'valibot';
 import { accountSchema, fetchManySchema, taskSchema, uploadSchema } from './schemas.js';
 import { PROVIDER } from './vendor.js';
 
@@ -100,7 +101,7 @@ export interface ReadRequest<Input, Answer> {
   method: 'GET' | 'POST';
   path: string;
   /** The shape of a 2xx answer. */
-  answer: v.GenericSchema<unknown, Answer>;
+  answer: GenericSchema<unknown, Answer>;
   /** The body, when the endpoint takes one. */
   body?(input: Input): Record<string, unknown> | FormData;
 }
@@ -116,7 +117,7 @@ const NO_OPTIONS = v.strictObject({});
  * The vendor fields an action may take through `providerOptions`, with their checks: `aspect_ratio`,
  * which `/reroll`, `/variations` and `/outpaint` document besides their own fields (§3.4, §3.8, §3.10).
  */
-const VENDOR_FIELD_SCHEMAS: Readonly<Record<string, v.GenericSchema>> = {
+const VENDOR_FIELD_SCHEMAS: Readonly<Record<string, GenericSchema>> = {
   aspect_ratio: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}:\d{1,3}$/, "aspect_ratio must look like '16:9'"))),
 };
 
@@ -342,7 +343,7 @@ export const READS = {
     body: (taskIds: string[]) => ({ task_ids: taskIds }),
   }),
   // §1.1: the only GET.
-  account: read<void, v.InferOutput<typeof accountSchema>>({ method: 'GET', path: '/account', answer: accountSchema }),
+  account: read<void, InferOutput<typeof accountSchema>>({ method: 'GET', path: '/account', answer: accountSchema }),
   // §3.20: multipart, field `image`. Re-sending an upload creates no job and costs no credits.
   upload: read({ method: 'POST', path: '/upload', answer: uploadSchema, body: (form: FormData) => form }),
 };

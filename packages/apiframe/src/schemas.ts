@@ -1,4 +1,5 @@
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { InferOutput } from 'valibot';
 
 // Lenient on purpose: the vendor doc (vendors/apiframe.md §11) lists conflicting variants for
 // several fields, and every documented variant must be accepted. Unknown fields pass through
@@ -39,7 +40,7 @@ export const taskSchema = v.pipe(
 );
 
 /** A task object as validated. */
-export type ApiFrameTask = v.InferOutput<typeof taskSchema>;
+export type ApiFrameTask = InferOutput<typeof taskSchema>;
 
 /**
  * Fields an APIFRAME callback never has (it is the task object of §2, §4) and other vendors' callbacks

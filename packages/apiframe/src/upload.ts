@@ -60,7 +60,8 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
 };
 
 function mimeOf(filename: string): string {
-  const extension = filename.split('.').pop()?.toLowerCase() ?? '';
+  // split() always yields at least one part: a name without a dot is its own "extension".
+  const extension = filename.split('.').pop()!.toLowerCase();
   // An own-property lookup: a file named `x.constructor` has no known type.
   return Object.hasOwn(MIME_TYPES, extension) ? MIME_TYPES[extension]! : 'application/octet-stream';
 }

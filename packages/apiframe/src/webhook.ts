@@ -1,6 +1,6 @@
 import { type WebhookRequest, WebhookVerificationError } from '@mjgate/core';
 import { foreignField, headerValue, timingSafeEqual, webhookJson } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { callbackTaskSchema, FOREIGN_CALLBACK_FIELDS } from './schemas.js';
 import { PROVIDER } from './vendor.js';
 

@@ -9,18 +9,14 @@ import {
 } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiFrameOptions, createApiFrame } from '../src/index.js';
-import { BASE, fixture, jobFrom, KEY } from './helpers.js';
+import { createApiFrame } from '../src/index.js';
+import { BASE, client, fixture, jobFrom, KEY, vendor } from './helpers.js';
 
 const GRID = jobFrom('imagine-finished');
 const UPSCALED = jobFrom('upscale-1x-finished');
 const NEW_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 
-const client = (extra: ApiFrameOptions = {}) =>
-  createApiFrame({ apiKey: KEY, maxRetries: 0, poll: { intervalMs: 1, maxIntervalMs: 2 }, ...extra });
-
 /** A vendor that expects the raw key in Authorization. */
-const vendor = () => nock(BASE, { reqheaders: { authorization: KEY } });
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {

@@ -14,12 +14,8 @@ import {
 import { signWebhookUrl, WEBHOOK_PARAMS, type WebhookContext } from '@mjgate/core/provider';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ApiFrameOptions, createApiFrame } from '../src/index.js';
-import { BASE, fixture, jobFrom, KEY, SECRET } from './helpers.js';
+import { client, fixture, jobFrom, KEY, SECRET, vendor } from './helpers.js';
 
-const client = (extra: ApiFrameOptions = {}) =>
-  createApiFrame({ apiKey: KEY, maxRetries: 0, poll: { intervalMs: 1, maxIntervalMs: 2 }, ...extra });
-const vendor = () => nock(BASE, { reqheaders: { authorization: KEY } });
 const GRID = jobFrom('imagine-finished');
 
 beforeEach(() => nock.disableNetConnect());

@@ -1,11 +1,11 @@
-import type * as v from 'valibot';
+import type { GenericSchema } from 'valibot';
 import { type ActionId, actionRequirements, isActionId, parseAction } from './actions.js';
 import { BATCH_SLOT_MS, Batcher } from './batch.js';
 import { InvalidRequestError, MjGateError, NotFoundError, type Submission, UnsupportedError } from './errors.js';
 import { jobFeed, publishJob } from './fan-out.js';
 import { OutputGuard, submissionOf } from './guard.js';
 import { submitOnce } from './idempotency.js';
-import { formatJobId, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
+import { formatJobId, isTerminal, type Job, type Operation, type ProviderName, parseJobId } from './job.js';
 import { MIDJOURNEY_MODEL, modelOf, modelsOf } from './models.js';
 import { PendingJobs } from './pending.js';
 import {
@@ -347,7 +347,7 @@ export function createClient(definition: ProviderDefinition): MidjourneyClient {
 
     async video(input, options = {}) {
       const run = need('video', 'video');
-      const valid = validateInput(videoInputSchema as v.GenericSchema<unknown, VideoInput>, input, 'video', provider);
+      const valid = validateInput(videoInputSchema as GenericSchema<unknown, VideoInput>, input, 'video', provider);
       // The schema only checks `extend` has an id; resolve the caller's own value so a full Job stays whole.
       const resolved: ResolvedVideoInput = { ...valid, extend: input.extend ? ref(input.extend) : undefined };
       const request = { ...valid, extend: resolved.extend?.id };
@@ -504,17 +504,34 @@ type Method = (...args: never[]) => Promise<unknown>;
 
 /** The definition with every job read taken off the pending list once it is terminal. */
 function followPending(def: ProviderDefinition, pending: PendingJobs): ProviderDefinition {
-  const { get, getMany, parseWebhook } = def;
-  const seen = async (job: Job) => {
-    await pending.seen(job);
-    return job;
-  };
+  const { get, getMany, parseWebhook, runImagine } = def;
+  // A job still running has nothing to take off: it goes back without another promise in between
+  // (every status read of every wait passes here).
+  const seen = (job: Job): Job | Promise<Job> => (isTerminal(job.status) ? pending.seen(job).then(() => job) : job);
   return {
     ...def,
-    get: async (id, options) => seen(await get(id, options)),
+    get: (id, options) => get(id, options).then(seen),
     getMany: getMany && (async (ids, options) => Promise.all((await getMany(ids, options)).map(seen))),
     parseWebhook: parseWebhook && (async (request, context) => seen(await parseWebhook(request, context))),
+    runImagine: runImagine && ((input, options) => listWhileRunning(runImagine.call(def, input, options), pending)),
   };
+}
+
+/**
+ * A run the vendor follows itself (AceData's stream) submits without `imagine()`: its job is listed
+ * as pending from the first status that names it, so a worker that dies mid-run can resume it with
+ * `pending()` like any other, and taken off once it is seen finished.
+ */
+async function* listWhileRunning(jobs: AsyncIterable<Job>, pending: PendingJobs): AsyncGenerator<Job> {
+  let listed = false;
+  for await (const job of jobs) {
+    if (isTerminal(job.status)) await pending.seen(job);
+    else if (!listed) {
+      listed = true;
+      await pending.submitted(job);
+    }
+    yield job;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidRequestError, MjGateError, NotFoundError, type Submission, UnsupportedError } from './errors.js';
 import type { Job } from './job.js';
 import { sleep } from './sleep.js';
-import { type StoreScope, sha256Hex, storeUnavailable, warnStoreDown } from './store-scope.js';
+import { type StoreScope, storeName, storeUnavailable, warnStoreDown } from './store-scope.js';
 
 /**
  * How long a claim on a key stays fresh without news from its holder, ms. The holder rewrites it
@@ -68,8 +68,8 @@ export async function submitOnce(call: IdempotentSubmission): Promise<Job> {
     );
   }
   const claimMs = call.claimMs ?? IDEMPOTENCY_CLAIM_MS;
-  const recordKey = `${shared.scope}:idempotency:${sha256Hex(call.key).slice(0, 32)}`;
-  const request = sha256Hex(stableJson(call.request)).slice(0, 16);
+  const recordKey = `${shared.scope}:idempotency:${storeName(shared.store, call.key, 32)}`;
+  const request = storeName(shared.store, stableJson(call.request), 16);
   const refuse = (error: unknown): never => {
     throw storeUnavailable(
       shared,
@@ -214,7 +214,7 @@ function parseRecord(text: string): IdempotencyRecord {
   );
 }
 
-/** JSON with object keys sorted, so one request always hashes the same. */
+/** JSON with object keys sorted, so one request always has the same name. */
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)

@@ -84,9 +84,7 @@ export class ConcurrencyLimit {
     const releaseLocal = () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#active -= 1;
+      this.#handOn();
     };
     if (!this.shared) return releaseLocal;
     let lease: { key: string; id: string } | undefined;
@@ -130,8 +128,25 @@ export class ConcurrencyLimit {
     }
   }
 
+  /** Gives a released slot to the first caller waiting, or frees it. */
+  #handOn(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active -= 1;
+  }
+
   /** Runs `task` holding a slot, and releases the slot however the task ends. */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // A free slot of a limit of this process alone is taken at once, as `acquire` would, without
+    // its promise and release function: every status read of a busy client passes here.
+    if (!this.shared && this.max > 0 && this.#active < this.max && !signal?.aborted) {
+      this.#active += 1;
+      try {
+        return await task();
+      } finally {
+        this.#handOn();
+      }
+    }
     const release = await this.acquire(signal);
     try {
       return await task();

@@ -1,4 +1,4 @@
-import type * as v from 'valibot';
+import type { GenericSchema } from 'valibot';
 import { InvalidRequestError } from './errors.js';
 import type { ProviderName } from './job.js';
 import { validateInput } from './schemas.js';
@@ -22,7 +22,7 @@ import { validateInput } from './schemas.js';
  * const extra = parseProviderOptions(imagineOptionsSchema, input.providerOptions, 'imagine', 'acedata');
  */
 export function parseProviderOptions<T>(
-  schema: v.GenericSchema<unknown, T>,
+  schema: GenericSchema<unknown, T>,
   value: unknown,
   what: string,
   provider?: ProviderName,

@@ -44,7 +44,7 @@ export {
   type StoreScope,
   type StoreScopeOptions,
   scopeName,
-  sha256Hex,
+  storeName,
   storeScope,
   storeUnavailable,
   warnStoreDown,

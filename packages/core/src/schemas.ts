@@ -1,6 +1,7 @@
-import * as v from 'valibot';
+import type { GenericSchema } from 'valibot';
 import { InvalidRequestError } from './errors.js';
 import type { ProviderName } from './job.js';
+import * as v from './valibot.js';
 
 const text = v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'));
 const httpUrl = v.pipe(
@@ -66,7 +67,7 @@ export const shortenInputSchema = v.object({ prompt: text, ...common });
  * naming each field and what is wrong with it.
  */
 export function validateInput<T>(
-  schema: v.GenericSchema<unknown, T>,
+  schema: GenericSchema<unknown, T>,
   input: unknown,
   what: string,
   provider?: ProviderName,

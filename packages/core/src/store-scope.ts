@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidRequestError, StoreUnavailableError, summarizeError } from './errors.js';
 import type { ProviderName } from './job.js';
 import { createMemoryStore } from './memory-store.js';
@@ -11,9 +9,10 @@ export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 
 /**
  * One client's corner of a {@link Store}: the store, and the scope every key and channel of the
- * client starts with — `'<vendor>:<12 hex of SHA-256(API key)>'`, e.g. `imaginepro:3f9a0c12d4e5` —
- * so processes on one key meet on the same keys, clients on other keys never do, and the key itself
- * never reaches the store.
+ * client starts with — `'<vendor>:<12 hex of the store's digest of the API key>'` on a shared store
+ * (e.g. `imaginepro:3f9a0c12d4e5` on Redis: SHA-256), so processes on one key meet on the same keys,
+ * clients on other keys never do, and the key itself never reaches the store. A store of one process
+ * names accounts within the process (`imaginepro:local-1`).
  */
 export interface StoreScope {
   readonly store: Store;
@@ -24,6 +23,12 @@ export interface StoreScope {
   readonly logger?: Logger;
   /** How long an idempotency key holds its job, ms. */
   readonly idempotencyTtlMs: number;
+  /**
+   * True when `store` is the memory store {@link storeScope} made for this client alone (no `store`
+   * option): nothing else reads it, so the client may keep what only it reads (its pending jobs) in
+   * plain objects instead.
+   */
+  readonly own?: boolean;
 }
 
 /** What a factory hands to {@link storeScope}: the user's options. */
@@ -34,20 +39,32 @@ export interface StoreScopeOptions {
 }
 
 /**
- * Lower-case hex of SHA-256 of `text`. Synchronous (@noble/hashes, pure JS, every runtime) where
- * Web Crypto's digest is not: a key is known the moment a client exists, and a fake clock in a
- * test is never overtaken by a digest finishing on another thread.
+ * Names of accounts for stores of one process. Numbers, not hashes: within one process a name only
+ * has to tell accounts apart, and an app that shares no state then ships no hash function.
  */
-export function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
+const localNames = new Map<string, string>();
+
+/**
+ * `text` (an identity, an idempotency key, a request's JSON) as `store` names it: the first `length`
+ * hex digits of its digest on a store that has one, else `text` itself (a store of one process).
+ */
+export function storeName(store: Store, text: string, length: number): string {
+  return store.digest ? store.digest(text).slice(0, length) : text;
 }
 
 /**
  * The scope for `provider` and the credential that identifies the account (`identity`: the API key;
- * a server's URL for a key-less midjourney-proxy). Without one the scope is `'<vendor>:default'`.
+ * a server's URL for a key-less midjourney-proxy) on `store`. Without one the scope is `'<vendor>:default'`.
  */
-export function scopeName(provider: ProviderName, identity: string | undefined): string {
-  return identity ? `${provider}:${sha256Hex(identity).slice(0, 12)}` : `${provider}:default`;
+export function scopeName(provider: ProviderName, identity: string | undefined, store: Store): string {
+  if (!identity) return `${provider}:default`;
+  if (store.digest) return `${provider}:${storeName(store, identity, 12)}`;
+  let local = localNames.get(identity);
+  if (local === undefined) {
+    local = `local-${localNames.size + 1}`;
+    localNames.set(identity, local);
+  }
+  return `${provider}:${local}`;
 }
 
 /**
@@ -65,13 +82,22 @@ export function storeScope(
       provider,
     });
   }
-  const scope = scopeName(provider, identity);
+  const store = options.store ?? createMemoryStore();
+  if (store.shared && typeof store.digest !== 'function') {
+    // Without a digest the API key would have to be named in the shared store, or named differently
+    // in each process (so processes on one key would not share their pace and records).
+    throw new InvalidRequestError(
+      'This store is shared (store.shared is true) but has no digest(text) method: a shared store must name API keys by a hash. Use @mjgate/redis, or add digest() to your store.',
+      { provider },
+    );
+  }
   return {
-    store: options.store ?? createMemoryStore(),
+    store,
     provider,
-    scope,
+    scope: scopeName(provider, identity, store),
     logger: options.logger,
     idempotencyTtlMs: ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    own: options.store === undefined,
   };
 }
 

@@ -14,6 +14,15 @@ export interface Store {
   readonly shared: boolean;
 
   /**
+   * A short, stable name for `text` (an API key, an idempotency key, a request), the same in every
+   * process sharing the store: lower-case hex, at least 32 digits (the Redis store: SHA-256).
+   * Required when `shared` is true, because those names leave the process and an API key must not.
+   * A store of one process may leave it out: mjgate then names accounts within this process only,
+   * and no code for hashing ships with an app that never shares its state.
+   */
+  digest?(text: string): string;
+
+  /**
    * Reserves the next start of a pace shared by everyone using `key` ("one submission per
    * `intervalMs`"): the slot is `max(now, previous slot + intervalMs)`, recorded atomically, and the
    * answer is how long the caller must wait before starting, ms (0 when it may start now).

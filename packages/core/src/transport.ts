@@ -1,5 +1,5 @@
 import type { KyInstance } from 'ky';
-import * as v from 'valibot';
+import type { GenericSchema } from 'valibot';
 import {
   guardSecrets,
   InvalidRequestError,
@@ -35,6 +35,7 @@ import { type Backoff, parseRetryAfter, retryDelay } from './retry-timing.js';
 import { Pacer, sleep } from './sleep.js';
 import type { StoreScope } from './store-scope.js';
 import type { CallOptions, Logger } from './types.js';
+import * as v from './valibot.js';
 import { VERSION } from './version.js';
 
 /** `read` calls are safe to repeat; `submit` calls may create (and bill) a job. */
@@ -115,7 +116,7 @@ export interface RequestSpec<T> {
   body?: unknown;
   call: CallKind;
   /** Validates the JSON body of a 2xx answer. */
-  schema: v.GenericSchema<unknown, T>;
+  schema: GenericSchema<unknown, T>;
   headers?: Record<string, string>;
   /**
    * For a submission: the field of the answer that names the new job (`messageId`, `task_id`). When
@@ -410,6 +411,8 @@ export class HttpTransport {
         // A redirect would carry the body (APIFRAME's webhook_secret among it) and the caller's
         // headers to another origin, and make its answer a Job: none is followed.
         redirect: 'manual',
+        // Through ky, so the `Request` a custom fetch receives carries it (ky joins it to a signal
+        // of its own: measured, handing it to fetch directly instead saved nothing, issue 13).
         signal,
       });
     } catch (cause) {

@@ -56,6 +56,50 @@ describe('ConcurrencyLimit', () => {
     await expect(limit.acquire(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
   });
 
+  it('one queue for run and acquire: a free slot goes at once, a released one to the first caller waiting', async () => {
+    const limit = new ConcurrencyLimit(1);
+    const order: string[] = [];
+    let finishFirst = () => {};
+    const first = limit.run(
+      () =>
+        new Promise<void>((resolve) => {
+          order.push('run 1');
+          finishFirst = resolve;
+        }),
+    );
+    // The free slot was taken within the call, before any promise settled.
+    expect(limit.active).toBe(1);
+    const acquired = limit.acquire().then((release) => {
+      order.push('acquire');
+      return release;
+    });
+    const second = limit.run(async () => {
+      order.push('run 2');
+    });
+    expect(limit.waiting).toBe(2);
+    finishFirst();
+    await first;
+    const release = await acquired;
+    expect(order).toEqual(['run 1', 'acquire']);
+    expect(limit.active).toBe(1);
+    release();
+    await second;
+    expect(order).toEqual(['run 1', 'acquire', 'run 2']);
+    expect(limit.active).toBe(0);
+    expect(limit.waiting).toBe(0);
+  });
+
+  it('run does not start its task when the signal is already aborted', async () => {
+    const limit = new ConcurrencyLimit(2);
+    let ran = false;
+    const task = async () => {
+      ran = true;
+    };
+    await expect(limit.run(task, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+    expect(ran).toBe(false);
+    expect(limit.active).toBe(0);
+  });
+
   it('is off for max <= 0', async () => {
     const limit = new ConcurrencyLimit(0);
     const releases = await Promise.all([1, 2, 3, 4, 5, 6].map(() => limit.acquire()));

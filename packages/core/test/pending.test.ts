@@ -65,6 +65,29 @@ describe('pending(): submitted jobs not yet seen finished, for a restarted worke
     expect(await vendor.client(store).pending()).toEqual([]);
   });
 
+  it('a client on its own memory store (no store option) lists the same way: oldest first, copies, once per key', async () => {
+    const vendor = fakeVendor();
+    const mj = vendor.client();
+    const a = await mj.imagine({ prompt: 'a fox' });
+    const b = await mj.imagine({ prompt: 'a hare' }, { idempotencyKey: 'order-7' });
+    await mj.imagine({ prompt: 'a hare' }, { idempotencyKey: 'order-7' });
+    const listed = await mj.pending();
+    expect(listed.map((job) => job.id)).toEqual([a.id, b.id]);
+    expect(listed[0]).toMatchObject({ status: 'queued', prompt: 'a fox', operation: 'imagine' });
+    expect(listed[0]?.raw).toBeUndefined();
+    // What the caller does with a listed job does not change the list, as with a store of text.
+    listed[0]!.prompt = 'changed';
+    listed[0]!.images.push({ url: 'https://example.com/x.png' });
+    expect(await mj.pending()).toEqual(
+      listed.map((job, i) => (i === 0 ? { ...job, prompt: 'a fox', images: [] } : job)),
+    );
+    vendor.finish(a.id);
+    await mj.get(a);
+    expect((await mj.pending()).map((job) => job.id)).toEqual([b.id]);
+    // Another client of its own does not see them.
+    expect(await vendor.client().pending()).toEqual([]);
+  });
+
   it('keeps no vendor body (`raw`), and clients on another API key or vendor do not see the jobs', async () => {
     const vendor = fakeVendor();
     const store = createMemoryStore();

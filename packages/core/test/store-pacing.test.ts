@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, type Store } from '../src/index.js';
+import { createMemoryStore, InvalidRequestError, type Store } from '../src/index.js';
 import { ConcurrencyLimit, Pacer, storeScope } from '../src/provider.js';
 import { KEY } from './store-support.js';
 
@@ -47,11 +48,13 @@ describe('global pacing: one pace for every process on one key and store', () =>
     expect(at).toEqual([0, 0, 0]);
   });
 
-  it('the pace key holds a hash of the API key, never the key', async () => {
+  it("on a shared store the pace key holds 12 hex of the store's digest of the API key, never the key", async () => {
     const keys: string[] = [];
     const store = createMemoryStore();
     const spy: Store = {
       ...store,
+      shared: true,
+      digest: (text) => createHash('sha256').update(text).digest('hex'),
       reserveSlot: (key, ms) => {
         keys.push(key);
         return store.reserveSlot(key, ms);
@@ -59,8 +62,26 @@ describe('global pacing: one pace for every process on one key and store', () =>
     };
     const pacer = new Pacer(3_000, { shared: storeScope('imaginepro', KEY, { store: spy }), name: 'submit' });
     await pacer.take();
-    expect(keys).toEqual([expect.stringMatching(/^imaginepro:[0-9a-f]{12}:pace:submit$/)]);
-    expect(keys[0]).not.toContain(KEY);
+    const digest = createHash('sha256').update(KEY).digest('hex').slice(0, 12);
+    expect(keys).toEqual([`imaginepro:${digest}:pace:submit`]);
+  });
+
+  it('on a store of one process an account is named without its key, the same for every client on it', () => {
+    const store = createMemoryStore();
+    const [first, again, other] = [KEY, KEY, 'another key'].map(
+      (identity) => storeScope('imaginepro', identity, { store }).scope,
+    );
+    expect(first).toMatch(/^imaginepro:local-\d+$/);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+    expect(first).not.toContain(KEY);
+  });
+
+  it('a shared store without digest() is refused before any request, saying what to add', () => {
+    const store: Store = { ...createMemoryStore(), shared: true };
+    expect(() => storeScope('imaginepro', KEY, { store })).toThrow(InvalidRequestError);
+    expect(() => storeScope('imaginepro', KEY, { store })).toThrow(/no digest\(text\) method/);
+    expect(() => storeScope('imaginepro', KEY, { store })).not.toThrow(new RegExp(KEY));
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // A fake vendor whose state several clients share, each client standing for one process: what two
 // workers on one API key see. Every client built by `client(store)` is a separate `createClient`,
 // so nothing is shared between them but the vendor and the store handed in.
@@ -165,6 +166,7 @@ export function downStore(): Store & { calls: string[] } {
   };
   return {
     shared: true,
+    digest: (text) => createHash('sha256').update(text).digest('hex'),
     calls,
     reserveSlot: fail('reserveSlot'),
     acquireLease: fail('acquireLease'),

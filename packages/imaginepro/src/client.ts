@@ -14,7 +14,7 @@ import {
   storeScope,
   validateInput,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { IMAGINEPRO_CAPABILITIES } from './capabilities.js';
 import {
   isUnknownJob,

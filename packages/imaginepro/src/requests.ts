@@ -17,7 +17,7 @@ import {
   type RequestSpec,
   type ResolvedVideoInput,
 } from '@mjgate/core/provider';
-import type * as v from 'valibot';
+import type { GenericSchema, InferOutput } from 'valibot';
 import {
   actionOfLabel,
   buttonsOf,
@@ -53,7 +53,7 @@ export interface Route<Input, Answer> {
   /** `submit` for a call that creates a job (retried only when surely refused), `read` otherwise. */
   call: CallKind;
   /** The documented shape of a 2xx answer. */
-  answer: v.GenericSchema<unknown, Answer>;
+  answer: GenericSchema<unknown, Answer>;
   /** A general endpoint read, paced one per 3 s apart from submissions (§5). */
   general?: boolean;
   /** The answer's field naming the new job (§2.2), salvaged by the transport from a cut answer. */
@@ -86,7 +86,7 @@ function creates<Input>(path: string, body: (input: Input) => Record<string, unk
 }
 
 /** A status read of the message endpoints (§3.2, §3.15: 10 per second). */
-function readsMessage(path: string): Route<{ messageId: string }, v.InferOutput<typeof messageSchema>> {
+function readsMessage(path: string): Route<{ messageId: string }, InferOutput<typeof messageSchema>> {
   return { method: 'GET', path, call: 'read', answer: messageSchema };
 }
 
@@ -208,7 +208,7 @@ export const REQUESTS = {
     answer: promptCheckSchema,
     general: true,
     body: (input: { prompt: string }) => ({ prompt: input.prompt }),
-  } satisfies Route<{ prompt: string }, v.InferOutput<typeof promptCheckSchema>>,
+  } satisfies Route<{ prompt: string }, InferOutput<typeof promptCheckSchema>>,
   /** §3.7. */
   history: {
     method: 'GET',
@@ -217,7 +217,7 @@ export const REQUESTS = {
     answer: historySchema,
     general: true,
     query: (input: { page?: number; size?: number }) => ({ page: input.page, size: input.size }),
-  } satisfies Route<{ page?: number; size?: number }, v.InferOutput<typeof historySchema>>,
+  } satisfies Route<{ page?: number; size?: number }, InferOutput<typeof historySchema>>,
 } as const;
 
 /** The transport's request for one row of {@link REQUESTS}. */
@@ -235,6 +235,8 @@ export function requestOf<Input, Answer>(route: Route<Input, Answer>, input: Inp
 
 /** `providerOptions` checked against what ImaginePro understands (§2.1, §3.1, §3.3); unknown keys are refused. */
 export function vendorOptionsOf(value: Record<string, unknown> | undefined, what: string): ImagineProProviderOptions {
+  // No options (almost every call): nothing to check, and what the schema makes of `{}` is `{}`.
+  if (value === undefined) return {};
   return parseProviderOptions(providerOptionsSchema, value, what, PROVIDER);
 }
 

@@ -1,4 +1,5 @@
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { InferOutput } from 'valibot';
 
 // Lenient where vendors/imaginepro.md lists conflicts: every documented variant is accepted, and
 // unknown fields pass through (they stay visible in `job.raw`).
@@ -14,7 +15,7 @@ export const createdSchema = v.looseObject({
   error: optionalText,
 });
 /** The job-creation answer, as validated. */
-export type CreatedResponse = v.InferOutput<typeof createdSchema>;
+export type CreatedResponse = InferOutput<typeof createdSchema>;
 
 /** `progress`: a number in the docs' table and examples, a string in the apifox schema (Uncertain 3). */
 const progressSchema = v.optional(v.nullable(v.union([v.number(), v.string()])));
@@ -52,7 +53,7 @@ export const messageSchema = v.looseObject({
   descriptions: v.optional(v.nullable(v.array(v.string()))),
 });
 /** An ImaginePro message (job state) as polled or received by webhook; `job.raw` holds one. */
-export type ImagineProMessage = v.InferOutput<typeof messageSchema>;
+export type ImagineProMessage = InferOutput<typeof messageSchema>;
 
 /**
  * Fields an ImaginePro callback never has (it is the message object of §3.2, §4) and other vendors'
@@ -80,7 +81,7 @@ export const accountSchema = v.looseObject({
   email: optionalText,
 });
 /** The account-info answer, as validated. */
-export type AccountInfo = v.InferOutput<typeof accountSchema>;
+export type AccountInfo = InferOutput<typeof accountSchema>;
 
 /** `POST /api/v1/nova/prompt-check` (§3.8). */
 export const promptCheckSchema = v.looseObject({
@@ -99,7 +100,7 @@ const historyItemSchema = v.looseObject({
 });
 
 /** One entry of the history, as validated. */
-export type HistoryItem = v.InferOutput<typeof historyItemSchema>;
+export type HistoryItem = InferOutput<typeof historyItemSchema>;
 
 /** `GET /api/v1/nova/images?page=&size=` (§3.7). */
 export const historySchema = v.looseObject({ images: v.array(historyItemSchema) });
@@ -120,7 +121,7 @@ export const providerOptionsSchema = v.strictObject({
 });
 
 /** Vendor-specific options of `imagine`, `act` and `video`, passed as `providerOptions`. */
-export type ImagineProProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
+export type ImagineProProviderOptions = InferOutput<typeof providerOptionsSchema>;
 
 /** A width or height Flux takes: a positive multiple of 8 pixels (§3.12). */
 const fluxSide = v.pipe(
@@ -149,4 +150,4 @@ export const fluxOptionsSchema = v.strictObject({
 });
 
 /** Vendor-specific options of a Flux `imagine`, passed as `providerOptions`. */
-export type ImagineProFluxOptions = v.InferOutput<typeof fluxOptionsSchema>;
+export type ImagineProFluxOptions = InferOutput<typeof fluxOptionsSchema>;

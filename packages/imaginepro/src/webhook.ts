@@ -1,6 +1,6 @@
 import { type Job, parseJobId, type WebhookRequest, WebhookVerificationError } from '@mjgate/core';
 import { foreignField, type WebhookContext, webhookJson } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import {
   decodeJobId,
   encodeJobId,

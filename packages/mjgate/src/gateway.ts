@@ -127,7 +127,7 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
   const order = [primary, ...fallback, ...names.filter((name) => name !== primary && !fallback.includes(name))];
   const health = new Health(config.cooldownMs ?? 30_000, config.cooldownAfter ?? 3, {
     store,
-    scopeOf: (name) => scopeName(name, accountOf(config, name)),
+    scopeOf: (name) => scopeName(name, accountOf(config, name), store),
     logger,
   });
   // The gateway's own idempotency records: a key must hold whichever vendor the routing picks.

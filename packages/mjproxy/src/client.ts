@@ -18,7 +18,8 @@ import {
   SubmissionMemo,
   storeScope,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { GenericSchema } from 'valibot';
 import { MJPROXY_CAPABILITIES } from './capabilities.js';
 import { ACCEPTED_CODES, resultError, submissionRefused, toMjProxyError } from './errors.js';
 import { findInListing } from './find.js';
@@ -91,7 +92,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
   async function read<T>(
     route: Route,
     id: string,
-    schema: v.GenericSchema<unknown, T>,
+    schema: GenericSchema<unknown, T>,
     call: CallOptions,
     body?: unknown,
   ) {
@@ -144,12 +145,13 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
   async function submit(
     name: keyof typeof requests.OPERATION_OF_ROUTE,
     body: Record<string, unknown>,
-    input: CallerFields & { prompt?: string },
+    input: CallerFields,
     call: CallOptions,
     extra: { path?: string; parentId?: string } = {},
   ) {
     const { id, answer } = await send(ROUTES[name], body, input, call, extra.path);
-    const prompt = typeof body.prompt === 'string' ? body.prompt : input.prompt;
+    // The prompt as sent: a blend, describe or face swap sends none (a blend's given prompt is blank).
+    const prompt = typeof body.prompt === 'string' ? body.prompt : undefined;
     return created(id, answer, {
       operation: requests.OPERATION_OF_ROUTE[name],
       ref: input.ref,

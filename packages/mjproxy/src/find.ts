@@ -1,6 +1,6 @@
 import type { Submission } from '@mjgate/core';
 import { nearestFirst, operationMatches, promptMatches, submissionWindowStart } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import { actionWord, OPERATION_OF_ACTION } from './mapping.js';
 import { type Task, taskSchema } from './schemas.js';
 import { PROVIDER } from './vendor.js';

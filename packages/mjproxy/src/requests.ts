@@ -16,7 +16,7 @@ import {
   parseProviderOptions,
   type ResolvedVideoInput,
 } from '@mjgate/core/provider';
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
 import type { Endpoint } from './errors.js';
 import { actionWord, buttonFor, CHANGE_PARENTS, offeredActions } from './mapping.js';
 import type { Task } from './schemas.js';

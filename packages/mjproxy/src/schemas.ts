@@ -1,4 +1,5 @@
-import * as v from 'valibot';
+import * as v from '@mjgate/core/valibot';
+import type { InferOutput } from 'valibot';
 
 // The protocol's bodies (vendor doc §1.3, §2), lenient on purpose: five dialects fill the same
 // objects differently (§0, §2.1), fields are `null` as often as absent, and unknown fields pass
@@ -20,7 +21,7 @@ export const buttonSchema = v.looseObject({
 });
 
 /** A button as validated. */
-export type Button = v.InferOutput<typeof buttonSchema>;
+export type Button = InferOutput<typeof buttonSchema>;
 
 /** trueai's `{url, thumbnail}` entries of `imageUrls` and `videoUrls`; new-api's `{url}` (§2.1). */
 const urlEntry = v.looseObject({ url: optionalText });
@@ -54,7 +55,7 @@ export const taskSchema = v.looseObject({
 });
 
 /** A task as validated. */
-export type Task = v.InferOutput<typeof taskSchema>;
+export type Task = InferOutput<typeof taskSchema>;
 
 /**
  * `SubmitResultVO` (§1.3), the answer of every `/mj/submit/*` call and of `image-seed`; also trueai's
@@ -70,7 +71,7 @@ export const submitResultSchema = v.looseObject({
 });
 
 /** A `SubmitResultVO` as validated. */
-export type SubmitResult = v.InferOutput<typeof submitResultSchema>;
+export type SubmitResult = InferOutput<typeof submitResultSchema>;
 
 /**
  * `GET /mj/task/{id}/fetch`: a Task, or nothing at all for an unknown id (novicezk answers 200 with

@@ -8,24 +8,14 @@ import {
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMjProxy } from '../src/index.js';
-import { BASE, fixture, jobFrom, KEY } from './helpers.js';
+import { BASE, caught, fixture, jobFrom, KEY, server } from './helpers.js';
 
 // The client's edges a user runs into: the longest ref a server keeps, answers that name no task,
 // servers without the cancel or listing routes, and a seed the server could not read.
 
 const client = () =>
   createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, poll: { intervalMs: 1, maxIntervalMs: 2 } });
-const server = () => nock(BASE, { reqheaders: { 'mj-api-secret': KEY } });
 const UPSCALED = jobFrom('task-upscale-trueai');
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
-}
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {

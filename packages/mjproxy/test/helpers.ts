@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Job } from '@mjgate/core';
+import nock from 'nock';
 import * as v from 'valibot';
 import { taskToJob } from '../src/mapping.js';
 import { taskSchema } from '../src/schemas.js';
@@ -18,3 +19,16 @@ export function jobFrom(name: string): Job {
 export const KEY = 'mjp-test-key-0123456789abcdef';
 export const BASE = 'https://relay.example.com';
 export const SECRET = 'whsec-mjproxy-test-secret';
+
+/** The server, answering only requests that carry the test key (`mj-api-secret`). */
+export const server = () => nock(BASE, { reqheaders: { 'mj-api-secret': KEY } });
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function caught(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error) => error,
+  );
+}

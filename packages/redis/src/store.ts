@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Store, StoreUnavailableError } from '@mjgate/core';
 import { createClient, type RedisClientType } from '@redis/client';
 import { describeFailure } from './errors.js';
@@ -63,6 +63,11 @@ export function createRedisStore(options: RedisStoreOptions): Store & { close():
 
 class RedisStore implements Store {
   readonly shared = true;
+
+  /** SHA-256 in hex: every process on one API key names it the same, and the key never reaches Redis. */
+  digest(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+  }
   readonly #prefix: string;
   readonly #reconnectWaitMs: number;
   readonly #onError: ((error: StoreUnavailableError) => void) | undefined;

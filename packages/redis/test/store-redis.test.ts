@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { storeScope } from '@mjgate/core/provider';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../../scripts/redis.mjs';
@@ -200,6 +202,18 @@ describe('Redis store without Redis', () => {
       const shown = `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack} ${JSON.stringify((error as Error).cause)}`;
       expect(shown).not.toMatch(/s3cret|p@ss|p%40ss|worker/);
     }
+  });
+
+  it('names an API key by its SHA-256, so every process on the key meets on one scope and Redis never sees the key', async () => {
+    const key = 'sk-live-0123456789';
+    const store = createRedisStore({ url: 'redis://127.0.0.1:1/0' });
+    const one = storeScope('imaginepro', key, { store });
+    const two = storeScope('imaginepro', key, { store: createRedisStore({ url: 'redis://127.0.0.1:1/0' }) });
+    const expected = createHash('sha256').update(key).digest('hex');
+    expect(store.digest?.(key)).toBe(expected);
+    expect(one.scope).toBe(`imaginepro:${expected.slice(0, 12)}`);
+    expect(two.scope).toBe(one.scope);
+    await store.close();
   });
 
   it('needs a URL or a client', () => {
