@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { MjGateError } from '@mjgate/core';
 import { type AceDataOptions, createAceData } from '../src/index.js';
 
 export const BASE = 'https://api.acedata.cloud';
@@ -22,4 +23,14 @@ export function client(extra: AceDataOptions = {}) {
     poll: { intervalMs: 1, maxIntervalMs: 1 },
     ...extra,
   } as AceDataOptions);
+}
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<MjGateError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as MjGateError;
+  }
+  throw new Error('expected a failure');
 }

@@ -225,10 +225,24 @@ function recorder(): { lines: string[]; logger: Logger } {
   return { lines, logger: { debug: record, warn: record } };
 }
 
-const COMMON = { maxRetries: 1, backoff: { baseMs: 1, maxMs: 1 }, timeoutMs: 400 } as const;
+const COMMON = { maxRetries: 1, backoff: { baseMs: 1, maxMs: 1 } } as const;
+/**
+ * Per request: short where the server stalls, so that scenario ends soon; long everywhere else, so
+ * a loaded machine (a first request also loads ky) never turns an answer into a timeout.
+ */
+const timeoutFor = (mode: Scenario) => ({ timeoutMs: mode === 'stall' ? 400 : 30_000 });
+/** The whole run: never what ends a scenario. */
+const RUN = { timeoutMs: 60_000, pollIntervalMs: 1, maxPollIntervalMs: 20 };
 
-function adapter(vendor: Vendor, logger: Logger, baseURL = `${base}/${vendor}`): MidjourneyClient {
-  const options = { apiKey: SECRETS[vendor].key, webhookSecret: SECRETS[vendor].hook, baseURL, logger, ...COMMON };
+function adapter(vendor: Vendor, logger: Logger, mode: Scenario, baseURL = `${base}/${vendor}`): MidjourneyClient {
+  const options = {
+    apiKey: SECRETS[vendor].key,
+    webhookSecret: SECRETS[vendor].hook,
+    baseURL,
+    logger,
+    ...COMMON,
+    ...timeoutFor(mode),
+  };
   if (vendor === 'imaginepro') return createImaginePro({ ...options, pace: { submit: 0, read: 0 } });
   if (vendor === 'acedata')
     return createAceData({ ...options, pace: { submit: 0, read: 0 } } as Parameters<typeof createAceData>[0]);
@@ -270,10 +284,8 @@ describe.each(VENDORS)('no secret leaves the %s adapter', (vendor) => {
   it.each(SCENARIOS)('%s', async (mode) => {
     scenario[vendor] = mode;
     const { lines, logger } = recorder();
-    const client = adapter(vendor, logger);
-    const outcome = await settle(
-      client.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1, maxPollIntervalMs: 20 }),
-    );
+    const client = adapter(vendor, logger, mode);
+    const outcome = await settle(client.run({ prompt: 'a fox' }, RUN));
     if (mode === 'success-echo') {
       expect(outcome.error, inspect(outcome.error)).toBeUndefined();
       expect(outcome.job?.status).toBe('succeeded');
@@ -286,7 +298,9 @@ describe.each(VENDORS)('no secret leaves the %s adapter', (vendor) => {
 
   it('a refused connection', async () => {
     const { lines, logger } = recorder();
-    const outcome = await settle(adapter(vendor, logger, `${closedPortUrl}/${vendor}`).imagine({ prompt: 'a fox' }));
+    const outcome = await settle(
+      adapter(vendor, logger, 'reset', `${closedPortUrl}/${vendor}`).imagine({ prompt: 'a fox' }),
+    );
     expect(MjGateError.isInstance(outcome.error)).toBe(true);
     expectClean([...printable(outcome.error), ...lines], `${vendor}/refused`);
   });
@@ -310,10 +324,9 @@ describe('no secret leaves the gateway, primary and fallback alike', () => {
       webhookSecret: SECRETS.apiframe.hook,
       logger,
       ...COMMON,
+      ...timeoutFor(mode),
     });
-    const outcome = await settle(
-      gateway.run({ prompt: 'a fox' }, { timeoutMs: 5_000, pollIntervalMs: 1, maxPollIntervalMs: 20 }),
-    );
+    const outcome = await settle(gateway.run({ prompt: 'a fox' }, RUN));
     if (mode === 'success-echo') expect(outcome.job?.provider).toBe('apiframe');
     else expect(MjGateError.isInstance(outcome.error), inspect(outcome.error)).toBe(true);
     expectClean([...printable(outcome.job ?? outcome.error), ...lines], `gateway/${mode}`);
