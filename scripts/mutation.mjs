@@ -58,8 +58,8 @@ if (packages.length === 0) {
   process.exit(0);
 }
 
-// The scores before this run: the floors of the ratchet.
-const floors = new Map(packages.map((name) => [name, committedScore(name, values.base)]));
+// The scores before this run: the floors of the ratchet (only --changed has one).
+const floors = new Map(values.changed ? packages.map((name) => [name, committedScore(name, values.base)]) : []);
 
 if (!values.report) {
   for (const name of packages) {
@@ -84,7 +84,7 @@ for (const name of packages) {
   }
   const floor = floors.get(name);
   // Rounded to the report's two decimals, so a rerun that reproduces the committed score passes.
-  const required = values.changed && floor !== undefined ? Math.min(threshold, round(floor.percent)) : threshold;
+  const required = floor === undefined ? threshold : Math.min(threshold, round(floor.percent));
   const ok = round(score.percent) >= required;
   if (!ok) below++;
   console.log(

@@ -8,27 +8,14 @@ import { type StoreScope, storeUnavailable, warnStoreDown } from './store-scope.
  * when a `get`, `wait` or webhook of any client on the scope sees it terminal.
  */
 export class PendingJobs {
-  /**
-   * The list itself, when the store is the client's own memory store (`shared.own`): nobody else
-   * reads it there, so the jobs are kept as they are and turned to text only when listed — no
-   * `JSON.stringify` and no store call per submission for a client that may never list them.
-   */
-  readonly #local: Map<string, Omit<Job, 'raw'>> | undefined;
-
-  constructor(readonly shared: StoreScope) {
-    this.#local = shared.own ? new Map() : undefined;
-  }
+  constructor(readonly shared: StoreScope) {}
 
   /** Records a job just submitted. A store failure is logged: the job itself is not at risk. */
   async submitted(job: Job): Promise<void> {
     if (isTerminal(job.status)) return;
-    // `raw` is the vendor's answer: bulky, and nothing a resumed wait needs.
-    const { raw: _raw, ...kept } = job;
-    if (this.#local) {
-      this.#local.set(job.id, kept);
-      return;
-    }
     try {
+      // `raw` is the vendor's answer: bulky, and nothing a resumed wait needs.
+      const { raw: _raw, ...kept } = job;
       await this.shared.store.setEntry(this.#key(), job.id, JSON.stringify(kept));
     } catch (error) {
       warnStoreDown(this.shared, 'the pending-jobs list', `${job.id} is not listed by pending()`, error);
@@ -38,10 +25,6 @@ export class PendingJobs {
   /** Takes a job off the list once it is terminal. */
   async seen(job: Job): Promise<void> {
     if (!isTerminal(job.status)) return;
-    if (this.#local) {
-      this.#local.delete(job.id);
-      return;
-    }
     try {
       await this.shared.store.deleteEntry(this.#key(), job.id);
     } catch (error) {
@@ -53,10 +36,7 @@ export class PendingJobs {
   async list(): Promise<Job[]> {
     let entries: Array<[string, string]>;
     try {
-      // The same text a store would hold, so a listed job is a copy in either case.
-      entries = this.#local
-        ? Array.from(this.#local, ([id, job]) => [id, JSON.stringify(job)])
-        : await this.shared.store.entries(this.#key());
+      entries = await this.shared.store.entries(this.#key());
     } catch (error) {
       throw storeUnavailable(this.shared, error, 'the pending jobs cannot be listed.');
     }

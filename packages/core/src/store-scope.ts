@@ -23,12 +23,6 @@ export interface StoreScope {
   readonly logger?: Logger;
   /** How long an idempotency key holds its job, ms. */
   readonly idempotencyTtlMs: number;
-  /**
-   * True when `store` is the memory store {@link storeScope} made for this client alone (no `store`
-   * option): nothing else reads it, so the client may keep what only it reads (its pending jobs) in
-   * plain objects instead.
-   */
-  readonly own?: boolean;
 }
 
 /** What a factory hands to {@link storeScope}: the user's options. */
@@ -97,7 +91,6 @@ export function storeScope(
     scope: scopeName(provider, identity, store),
     logger: options.logger,
     idempotencyTtlMs: ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS,
-    own: options.store === undefined,
   };
 }
 

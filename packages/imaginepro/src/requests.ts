@@ -235,8 +235,6 @@ export function requestOf<Input, Answer>(route: Route<Input, Answer>, input: Inp
 
 /** `providerOptions` checked against what ImaginePro understands (§2.1, §3.1, §3.3); unknown keys are refused. */
 export function vendorOptionsOf(value: Record<string, unknown> | undefined, what: string): ImagineProProviderOptions {
-  // No options (almost every call): nothing to check, and what the schema makes of `{}` is `{}`.
-  if (value === undefined) return {};
   return parseProviderOptions(providerOptionsSchema, value, what, PROVIDER);
 }
 

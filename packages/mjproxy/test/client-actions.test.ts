@@ -2,15 +2,12 @@ import { InvalidRequestError, type Job, type Logger, NotFoundError } from '@mjga
 import nock from 'nock';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMjProxy, type MjProxyOptions } from '../src/index.js';
 import { taskToJob } from '../src/mapping.js';
 import { taskSchema } from '../src/schemas.js';
-import { BASE, fixture, jobFrom, KEY, server } from './helpers.js';
+import { client, fixture, jobFrom, server } from './helpers.js';
 
 // `act` beyond the happy path (§3.2–3.4, §4.3): a parent passed without its Task, a legacy change
 // the server says exists, a modal the server never opened, and the prompt a modal falls back to.
-
-const client = (extra: MjProxyOptions = {}) => createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, ...extra });
 
 const GRID = jobFrom('task-grid-trueai');
 const UPSCALED = jobFrom('task-upscale-trueai');

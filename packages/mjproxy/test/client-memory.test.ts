@@ -1,14 +1,11 @@
 import { NotFoundError } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMjProxy, type MjProxyOptions } from '../src/index.js';
-import { BASE, fixture, KEY, SECRET } from './helpers.js';
+import { BASE, client, fixture, SECRET } from './helpers.js';
 
 // What the client remembers of its own submissions (new-api keeps no parent nor prompt, §12.9; a
 // brand-new task may not be readable yet, §3.12), and what a callback reaching another process
 // still knows from its signed URL (§5).
-
-const client = (extra: MjProxyOptions = {}) => createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, ...extra });
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {

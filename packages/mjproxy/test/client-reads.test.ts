@@ -8,13 +8,12 @@ import {
 } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMjProxy, type MjProxyOptions } from '../src/index.js';
-import { BASE, caught, fixture, jobFrom, KEY, server } from './helpers.js';
+import type { MjProxyOptions } from '../src/index.js';
+import { caught, client, fixture, jobFrom, server } from './helpers.js';
 
 // Reads as a user meets them: odd answers of fetch and list-by-condition (§3.12, §3.13), looking a
 // lost submission up by the id it named (§3.16), and image-seed, which blocks for up to a minute (§3.14).
 
-const client = (extra: MjProxyOptions = {}) => createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, ...extra });
 const UPSCALED = jobFrom('task-upscale-trueai');
 
 beforeEach(() => nock.disableNetConnect());

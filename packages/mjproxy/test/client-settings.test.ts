@@ -1,13 +1,11 @@
 import { createMemoryStore, InvalidRequestError, type Job } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMjProxy, type MjProxyOptions } from '../src/index.js';
-import { BASE, fixture, KEY, SECRET } from './helpers.js';
+import type { MjProxyOptions } from '../src/index.js';
+import { BASE, client, fixture, KEY, SECRET } from './helpers.js';
 
 // What the client's settings change for a user: which store records its idempotency keys (and who
 // shares them), that its credentials never reach a log line or a Job, and how often it polls.
-
-const client = (extra: MjProxyOptions = {}) => createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, ...extra });
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {

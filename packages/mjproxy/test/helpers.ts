@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Job } from '@mjgate/core';
 import nock from 'nock';
 import * as v from 'valibot';
+import { createMjProxy, type MjProxyOptions } from '../src/index.js';
 import { taskToJob } from '../src/mapping.js';
 import { taskSchema } from '../src/schemas.js';
 
@@ -32,3 +33,7 @@ export async function caught(promise: Promise<unknown>): Promise<Error> {
     (error: Error) => error,
   );
 }
+
+/** A client of the test server that fails fast (no retries). */
+export const client = (extra: MjProxyOptions = {}) =>
+  createMjProxy({ apiKey: KEY, baseURL: BASE, maxRetries: 0, ...extra });
