@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
  * What is mutated per package. Left out, with the reason:
  * - index.ts / provider.ts / types.ts / version.ts: re-exports, type declarations and a constant — no behaviour.
  * - core/testing.ts: the mock provider is a test double, tested by its use in other suites, not a shipped path.
- * - mjgate cli/files.ts, progress.ts, setup.ts, interrupt.ts, pipes.ts: the CLI's I/O glue (downloads, progress
- *   bars, the embedded simulator session, signals, closed pipes), proven end to end by the built bin's tests;
- *   the argument handling (cli/main.ts) and the exit codes (cli/errors.ts) are mutated.
+ * - mjgate cli/bin.ts, files.ts, progress.ts, setup.ts, interrupt.ts, pipes.ts: the CLI's I/O glue (the process's
+ *   exit code, downloads, progress bars, the embedded simulator session, signals, closed pipes), proven end to end
+ *   by the built bin's tests; the argument handling (cli/main.ts, run in-process by tests) and the exit codes
+ *   (cli/errors.ts) are mutated.
  * - mjgate vendors.ts: the registry's data, checked whole by adapter-shape.test.ts.
  */
 export const MUTATED = {

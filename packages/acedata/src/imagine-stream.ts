@@ -3,6 +3,7 @@ import {
   InvalidRequestError,
   isTerminal,
   type Job,
+  JobTimeoutError,
   type Logger,
   type MidjourneyClient,
   MjGateError,
@@ -161,9 +162,15 @@ async function* followStream(
   }
   // The stream ended before a terminal line: poll the rest.
   const remaining = Math.max(1, timeoutMs - (Date.now() - started));
-  for await (const job of parts.client.watch(last, { ...options, onProgress: undefined, timeoutMs: remaining })) {
-    const merged = mergeJob(last, job);
-    last = merged;
-    if (changed(merged)) yield merged;
+  try {
+    for await (const job of parts.client.watch(last, { ...options, onProgress: undefined, timeoutMs: remaining })) {
+      const merged = mergeJob(last, job);
+      last = merged;
+      if (changed(merged)) yield merged;
+    }
+  } catch (error) {
+    // Polling had what was left of the caller's limit; the error names the limit the caller set.
+    if (JobTimeoutError.isInstance(error)) throw new JobTimeoutError(error.job, timeoutMs);
+    throw error;
   }
 }

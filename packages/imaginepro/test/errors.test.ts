@@ -15,7 +15,7 @@ import created from './fixtures/created.json' with { type: 'json' };
 import error400 from './fixtures/error-400.json' with { type: 'json' };
 import error401 from './fixtures/error-401.json' with { type: 'json' };
 import processing from './fixtures/message-processing.json' with { type: 'json' };
-import { client, expectCall, KEY, MID } from './helpers.js';
+import { client, expectCall, KEY, MID, rejectionOf } from './helpers.js';
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -29,14 +29,7 @@ const nest = (statusCode: number, message: string, error = 'Error') => ({ messag
 
 async function imagineError(status: number, body: unknown, headers: Record<string, string> = {}, times = 1) {
   expectCall('post', '/api/v1/nova/imagine', body, { status, headers, times });
-  return client()
-    .imagine({ prompt: 'a red fox' })
-    .then(
-      () => {
-        throw new Error('expected a rejection');
-      },
-      (error: unknown) => error as MjGateError,
-    );
+  return rejectionOf(client().imagine({ prompt: 'a red fox' }));
 }
 
 describe('NestJS error bodies → mjgate errors, with ImaginePro’s message in ours', () => {

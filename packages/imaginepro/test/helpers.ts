@@ -1,4 +1,4 @@
-import { emptyJob, type Job } from '@mjgate/core';
+import { emptyJob, type Job, type MjGateError } from '@mjgate/core';
 import nock from 'nock';
 import { createImaginePro, type ImagineProOptions } from '../src/index.js';
 import { toJob } from '../src/mapping.js';
@@ -54,4 +54,14 @@ export function jobFrom(message: Partial<ImagineProMessage> & { status: string }
 /** A queued imagine job that has never been polled. */
 export function queuedJob(providerJobId = MID): Job {
   return emptyJob({ provider: 'imaginepro', providerJobId, operation: 'imagine', status: 'queued' });
+}
+
+/** The error `call` rejects with; a call that resolves fails the test. */
+export function rejectionOf(call: Promise<unknown>): Promise<MjGateError> {
+  return call.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error as MjGateError,
+  );
 }

@@ -80,7 +80,6 @@ const CLI_WORDS: [RegExp, (error: MjGateError, ...groups: string[]) => string][]
 
 /** An error's message in CLI words: what to run or set, not which library option to pass. */
 export function cliMessage(error: unknown): string {
-  if (error instanceof Interrupted) return error.message;
   if (JobTimeoutError.isInstance(error)) {
     const { job } = error;
     const seconds = Math.round(error.timeoutMs / 100) / 10;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type ActionId, type Job, JobFailedError, MjGateError, modelsOf, parseAction, VERSION } from '@mjgate/core';
@@ -10,7 +9,6 @@ import { BUILTIN_PROVIDERS, BUILTIN_VENDORS } from '../vendors.js';
 import { cliMessage, EXIT, exitCodeOf, Interrupted } from './errors.js';
 import { saveResults } from './files.js';
 import { watchInterrupt } from './interrupt.js';
-import { endQuietlyOnClosedPipes } from './pipes.js';
 import { progressView } from './progress.js';
 import { NoJobsToReach, openSession, type Purpose, type Session, SIMULATOR_ENV } from './setup.js';
 
@@ -300,7 +298,8 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         const out = options.out ?? 'mjgate-demo';
         const view = (label: string) =>
           progressView(options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', label);
-        say(`imagine "${options.prompt}" on ${session.gateway.defaultProvider}`);
+        const note = options.quiet ? () => {} : say;
+        note(`imagine "${options.prompt}" on ${session.gateway.defaultProvider}`);
         let progress = view('imagine');
         const grid = await session.gateway.run(
           { prompt: options.prompt, aspectRatio: '1:1' },
@@ -308,16 +307,22 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         );
         progress.stop();
         const gridFiles = await saveResults(grid, out);
-        say('upscale-2 on the grid');
+        note('upscale-2 on the grid');
         progress = view('upscale-2');
         const upscaled = await session.gateway.wait(await session.gateway.upscale(grid, 2), {
           onProgress: (current) => progress.update(current),
         });
         progress.stop();
         const upscaleFiles = await saveResults(upscaled, out);
-        printJob(grid, options, gridFiles);
-        printJob(upscaled, options, upscaleFiles);
-        say(`done: ${gridFiles.length + upscaleFiles.length} files in ${out}`);
+        if (options.json) {
+          // One document, so a script's one JSON.parse reads both jobs.
+          const result = { grid: { ...grid, files: gridFiles }, upscale: { ...upscaled, files: upscaleFiles } };
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } else {
+          printJob(grid, options, gridFiles);
+          printJob(upscaled, options, upscaleFiles);
+        }
+        note(`done: ${gridFiles.length + upscaleFiles.length} files in ${out}`);
       }),
     );
 
@@ -339,8 +344,14 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         ].join('\n'),
       );
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        // Whichever signal comes first stops it; the other listener goes too (main() may run in-process).
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
       });
       await sim.close();
     });
@@ -348,7 +359,11 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
   return program;
 }
 
-/** Runs the CLI and returns its exit code. */
+/**
+ * Runs the CLI on `argv` (as `process.argv`: node, the script, then the arguments) and returns its exit
+ * code. It prints to process.stdout/stderr and never exits the process: bin.ts does that, and tests call
+ * this in-process.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -371,14 +386,3 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   }
 }
-
-endQuietlyOnClosedPipes();
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    say(String(error));
-    process.exitCode = EXIT.unexpected;
-  },
-);

@@ -40,7 +40,8 @@ function simulatorConfig(url: string, apiKey: string, provider?: string): Gatewa
     providers: Object.fromEntries(
       BUILTIN_PROVIDERS.map((name) => [name, { apiKey, baseURL: `${base}/${name}`, ...SIMULATED }]),
     ),
-    default: provider ?? process.env[GATEWAY_ENV.provider] ?? BUILTIN_PROVIDERS[0],
+    // Read as the vendors' configuration reads it (trimmed, blank = unset), so both modes agree.
+    default: provider ?? readEnv(GATEWAY_ENV.provider) ?? BUILTIN_PROVIDERS[0],
     ...stderrLogging(),
   };
 }
@@ -82,11 +83,7 @@ export async function openSession(
   const simUrl = process.env[SIMULATOR_ENV.url]?.trim();
   if (simUrl) {
     const gateway = createGateway(
-      simulatorConfig(
-        simUrl,
-        process.env[SIMULATOR_ENV.apiKey] ?? process.env[LEGACY_SIMULATOR_KEY] ?? 'sim-key',
-        provider,
-      ),
+      simulatorConfig(simUrl, readEnv(SIMULATOR_ENV.apiKey) ?? readEnv(LEGACY_SIMULATOR_KEY) ?? 'sim-key', provider),
     );
     return { gateway, mode: 'simulator', close: async () => {} };
   }
