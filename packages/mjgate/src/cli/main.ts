@@ -48,6 +48,8 @@ function count(value: string): number {
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+/** The command's own lines on stderr (notices, narration): none with --quiet. */
+const narration = (options: Common) => (options.quiet ? () => {} : say);
 
 /** Prints a job for a person (a few lines) or for a script (`--json`: the Job as JSON on stdout). */
 function printJob(job: Job, options: Common, files: string[] = []): void {
@@ -110,7 +112,7 @@ async function finish(session: Session, job: Job, options: Common, wait: boolean
 
 async function withSession(options: Common, purpose: Purpose, run: (session: Session) => Promise<void>): Promise<void> {
   // The session's one notice goes to stderr, so --json output stays parseable; --quiet drops it.
-  const session = await openSession(options.provider, purpose, options.quiet ? () => {} : say);
+  const session = await openSession(options.provider, purpose, narration(options));
   try {
     await run(session);
   } finally {
@@ -298,7 +300,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 job failed, 4 wait t
         const out = options.out ?? 'mjgate-demo';
         const view = (label: string) =>
           progressView(options.json || options.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', label);
-        const note = options.quiet ? () => {} : say;
+        const note = narration(options);
         note(`imagine "${options.prompt}" on ${session.gateway.defaultProvider}`);
         let progress = view('imagine');
         const grid = await session.gateway.run(

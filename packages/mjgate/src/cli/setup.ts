@@ -72,7 +72,7 @@ export async function openSession(
   say: (line: string) => void,
 ): Promise<Session> {
   const env = configFromEnv();
-  const hasKey = apiKeyVariables().some((variable) => process.env[variable]?.trim());
+  const hasKey = apiKeyVariables().some((variable) => readEnv(variable));
   if (hasKey) {
     return {
       gateway: createGateway({ ...env, default: provider ?? env.default, ...stderrLogging() }),
@@ -80,7 +80,7 @@ export async function openSession(
       close: async () => {},
     };
   }
-  const simUrl = process.env[SIMULATOR_ENV.url]?.trim();
+  const simUrl = readEnv(SIMULATOR_ENV.url);
   if (simUrl) {
     const gateway = createGateway(
       simulatorConfig(simUrl, readEnv(SIMULATOR_ENV.apiKey) ?? readEnv(LEGACY_SIMULATOR_KEY) ?? 'sim-key', provider),
