@@ -33,6 +33,7 @@ export const MUTATED = {
   mjproxy: ['packages/mjproxy/src/**/*.ts', '!packages/mjproxy/src/index.ts'],
   mjgate: [
     'packages/mjgate/src/gateway.ts',
+    'packages/mjgate/src/deferred-client.ts',
     'packages/mjgate/src/routing.ts',
     'packages/mjgate/src/webhooks.ts',
     'packages/mjgate/src/sniff.ts',

@@ -14,6 +14,11 @@ export const alias = [
   { find: /^@mjgate\/core\/testing$/, replacement: src('core', 'testing.ts') },
   { find: /^@mjgate\/core\/provider$/, replacement: src('core', 'provider.ts') },
   { find: /^@mjgate\/core\/valibot$/, replacement: src('core', 'valibot.ts') },
+  // Each adapter's light entry (what the gateway imports before it loads the adapter).
+  {
+    find: /^@mjgate\/(imaginepro|acedata|apiframe|mjproxy)\/vendor$/,
+    replacement: resolve(packagesDir, '$1', 'src', 'vendor.ts'),
+  },
   ...packages.filter((p) => p !== 'mjgate').map((p) => ({ find: new RegExp(`^@mjgate/${p}$`), replacement: src(p) })),
   { find: /^mjgate$/, replacement: src('mjgate') },
 ];

@@ -1,5 +1,12 @@
-import type { Capabilities } from '@mjgate/core';
-import { ACEDATA_ACTION_IDS } from './mapping.js';
+import { ACTION_IDS, type ActionId, type Capabilities } from '@mjgate/core';
+
+/** Canonical actions AceData offers: all but `custom-zoom`, which it has no action for. */
+export type AceDataActionId = Exclude<ActionId, 'custom-zoom'>;
+
+/** The canonical actions AceData supports, in `ACTION_IDS` order (mapping.ts has a row for each). */
+export const ACEDATA_ACTION_IDS: readonly AceDataActionId[] = ACTION_IDS.filter(
+  (id): id is AceDataActionId => id !== 'custom-zoom',
+);
 
 /**
  * What the AceData client can do, as static data (readable without building a client): everything

@@ -211,7 +211,6 @@ export function createAceData(options: AceDataOptions = {}): AceDataClient {
         ? imagineStream(input, waitOptions)
         : submitAndWatch(input, waitOptions),
     batch: { max: ACEDATA_BATCH_MAX },
-    webhookSigning: 'url',
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets,

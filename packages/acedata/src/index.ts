@@ -10,14 +10,9 @@
  * @module @mjgate/acedata
  */
 
-export { ACEDATA_CAPABILITIES } from './capabilities.js';
+export { ACEDATA_ACTION_IDS, ACEDATA_CAPABILITIES, type AceDataActionId } from './capabilities.js';
 export { createAceData } from './client.js';
-export {
-  ACEDATA_ACTION_IDS,
-  ACTIONS as ACEDATA_ACTIONS,
-  type AceDataActionId,
-  type ActionEntry as AceDataActionEntry,
-} from './mapping.js';
+export { ACTIONS as ACEDATA_ACTIONS, type ActionEntry as AceDataActionEntry } from './mapping.js';
 export {
   ACEDATA_API_KEY_ENV,
   ACEDATA_BASE_URL,

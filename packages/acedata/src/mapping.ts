@@ -8,12 +8,13 @@ import {
   type Operation,
 } from '@mjgate/core';
 import { countUrls, definedOnly, httpUrls, requireUsableResult } from '@mjgate/core/provider';
+import { ACEDATA_ACTION_IDS, type AceDataActionId } from './capabilities.js';
 import type { AceDataRecordRequest, AceDataResult, AceDataTaskRecord } from './schemas.js';
 
 export const PROVIDER = 'acedata';
 
-/** Canonical actions AceData offers: all but `custom-zoom`, which it has no action for. */
-export type AceDataActionId = Exclude<ActionId, 'custom-zoom'>;
+// The action ids are defined with the capabilities, which load without this module (the gateway reads them alone).
+export { ACEDATA_ACTION_IDS, type AceDataActionId };
 
 /** One row of the action table: how a canonical action is spelled and what it produces on AceData. */
 export interface ActionEntry {
@@ -58,9 +59,6 @@ export const ACTIONS: Readonly<Record<AceDataActionId, ActionEntry>> = {
   'pan-up': { label: 'pan_up', grid: true },
   'pan-down': { label: 'pan_down', grid: true },
 };
-
-/** The canonical actions AceData supports, in {@link ACTIONS} order. */
-export const ACEDATA_ACTION_IDS: readonly AceDataActionId[] = Object.keys(ACTIONS) as AceDataActionId[];
 
 const byLabel: ReadonlyMap<string, AceDataActionId> = new Map(
   ACEDATA_ACTION_IDS.flatMap((id) =>

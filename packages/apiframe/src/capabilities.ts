@@ -1,5 +1,12 @@
-import type { Capabilities } from '@mjgate/core';
-import { SUPPORTED_ACTIONS } from './requests.js';
+import { ACTION_IDS, type ActionId, type Capabilities } from '@mjgate/core';
+
+/** The canonical actions APIFRAME has an endpoint for: all but the `redo-upscale-*` buttons (requests.ts routes each). */
+export type ApiFrameActionId = Exclude<ActionId, `redo-upscale-${string}`>;
+
+/** The canonical actions this adapter supports, in `ACTION_IDS` order. */
+export const SUPPORTED_ACTIONS: readonly ActionId[] = ACTION_IDS.filter(
+  (id): id is ApiFrameActionId => !id.startsWith('redo-upscale-'),
+);
 
 /**
  * What the APIFRAME client can do, as static data: a gateway or a tool can read it without building

@@ -174,7 +174,6 @@ export function createApiFrame(options: ApiFrameOptions = {}): ApiFrameClient {
     // §3.18: /fetch-many takes 2 to 20 ids.
     batch: { max: 20, min: 2 },
     // x-webhook-secret is checked in parseWebhook, on top of mjgate's URL signature (core).
-    webhookSigning: 'vendor',
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, webhookSecret],

@@ -1,5 +1,4 @@
 import {
-  ACTION_IDS,
   type ActionId,
   type ActionInput,
   type BlendInput,
@@ -20,6 +19,7 @@ import {
 } from '@mjgate/core/provider';
 import * as v from '@mjgate/core/valibot';
 import type { GenericSchema, InferOutput } from 'valibot';
+import { type ApiFrameActionId, SUPPORTED_ACTIONS } from './capabilities.js';
 import { accountSchema, fetchManySchema, taskSchema, uploadSchema } from './schemas.js';
 import { PROVIDER } from './vendor.js';
 
@@ -228,10 +228,10 @@ export const ACTION_ROUTES: Readonly<Partial<Record<ActionId, ActionRoute>>> = {
   'pan-right': pan('right'),
   'pan-up': pan('up'),
   'pan-down': pan('down'),
-};
+} satisfies Record<ApiFrameActionId, ActionRoute>;
 
-/** The canonical actions this adapter supports, in {@link ACTION_IDS} order. */
-export const SUPPORTED_ACTIONS: readonly ActionId[] = ACTION_IDS.filter((id) => ACTION_ROUTES[id] !== undefined);
+// Defined with the capabilities, which load without this module (the gateway reads them alone).
+export { SUPPORTED_ACTIONS };
 
 /** What a result of this shape offers: every action whose endpoint accepts it as the parent. */
 export function offeredActions(shape: ResultShape): ActionId[] {

@@ -1,7 +1,12 @@
 /**
- * Who the vendor is: the adapter's name and where APIFRAME's v1 ("Original") Midjourney API lives
- * (vendor doc §0, §1.1). Static data, read by the client, the mapping and the gateway's registry.
+ * `@mjgate/apiframe/vendor`: who the vendor is, without the client — the adapter's name, where
+ * APIFRAME's v1 ("Original") Midjourney API lives (vendor doc §0, §1.1), the environment it reads and
+ * its capabilities. Static data, read by the client, the mapping and the `mjgate` gateway, which
+ * imports this light entry and loads the adapter (`@mjgate/apiframe`) only when configured with it.
+ *
+ * @module @mjgate/apiframe/vendor
  */
+export { APIFRAME_CAPABILITIES } from './capabilities.js';
 
 /** The provider name of this adapter, first part of every job id (`'apiframe:<task_id>'`). */
 export const PROVIDER = 'apiframe';

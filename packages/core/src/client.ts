@@ -71,12 +71,10 @@ export interface ProviderDefinition {
    */
   batch?: { max: number; min?: number; windowMs?: number; slotMs?: number };
   /**
-   * How the vendor itself authenticates callbacks. Either way, with `webhookSecret` set, mjgate signs
-   * the callback URL (nonce, expiry, context) and checks it on arrival. `'url'`: that is all there is,
-   * the vendor signs nothing. `'vendor'`: the adapter also checks the vendor's own secret in
-   * `parseWebhook` (APIFRAME's `x-webhook-secret`); both must pass.
+   * With it, mjgate signs every callback URL it hands out (nonce, expiry, context) and checks the
+   * signature on arrival, before `parseWebhook`. A vendor that also signs its callbacks (APIFRAME's
+   * `x-webhook-secret`) has its adapter check that in `parseWebhook`: both must pass.
    */
-  webhookSigning?: 'url' | 'vendor';
   webhookSecret?: string;
   /** How long a signed callback URL verifies after the submission, ms. Default 72 hours. */
   webhookTtlMs?: number;

@@ -205,7 +205,6 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     },
     poll: { intervalMs: options.pollIntervalMs ?? 1, maxIntervalMs: options.pollIntervalMs ?? 1 },
     batch: options.batch === false ? undefined : { max: 20, windowMs: 1 },
-    webhookSigning: 'url',
     webhookSecret: options.webhookSecret,
     async get(id) {
       record('get', id);

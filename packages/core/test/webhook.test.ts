@@ -205,7 +205,6 @@ function vendorDefinition(extra: Partial<ProviderDefinition> = {}) {
       cancel: false,
       account: false,
     },
-    webhookSigning: 'url',
     webhookSecret: SECRET,
     async get(id) {
       return job(id);
@@ -285,7 +284,6 @@ describe('a callback names the job its URL was issued for', () => {
 
   it('a vendor with its own callback secret gets signed URLs too, and both checks run', async () => {
     const { client, url } = await handOut({
-      webhookSigning: 'vendor',
       async parseWebhook(request) {
         if (headerValue(request.headers, 'x-vendor-secret') !== 'v') throw new WebhookVerificationError('header');
         const body = JSON.parse(String(request.body)) as { id: string };

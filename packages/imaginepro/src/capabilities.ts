@@ -1,5 +1,10 @@
 import { ACTION_IDS, type Capabilities, MIDJOURNEY_MODEL } from '@mjgate/core';
-import { FLUX_MODEL } from './mapping.js';
+
+/**
+ * The Flux model ImaginePro documents for `/api/v1/flux/imagine` (§3.12: `model`, default and only
+ * documented value `flux-1.1-pro`).
+ */
+export const FLUX_MODEL = 'flux-1.1-pro';
 
 /**
  * What the ImaginePro client can do, as static data: a gateway or a tool can read it without

@@ -50,14 +50,8 @@ import {
 } from './requests.js';
 import type { CreatedResponse } from './schemas.js';
 import type { ImagineProClient, ImagineProOptions, PromptCheckResult } from './types.js';
+import { IMAGINEPRO_API_KEY_ENV, IMAGINEPRO_BASE_URL, IMAGINEPRO_BASE_URL_ENV } from './vendor.js';
 import { parseImagineProWebhook } from './webhook.js';
-
-/** ImaginePro's API host (§1). */
-export const IMAGINEPRO_BASE_URL = 'https://api.imaginepro.ai';
-/** Where the API key is read from when `apiKey` is not given. */
-export const IMAGINEPRO_API_KEY_ENV = 'IMAGINEPRO_API_KEY';
-/** Where the base URL is read from when `baseURL` is not given (else {@link IMAGINEPRO_BASE_URL}). */
-export const IMAGINEPRO_BASE_URL_ENV = 'IMAGINEPRO_BASE_URL';
 
 /**
  * ImaginePro's documented limits (§5): "1 request per 3 seconds" on the general endpoints (every
@@ -166,7 +160,6 @@ export function createImaginePro(options: ImagineProOptions = {}): ImagineProCli
     // The SDK polls every 2 s, the skill advises 3–5 s (§3.2): core's progress-driven polls average
     // well under that, and come every second only around a job's estimated finish.
     poll: { intervalMs: 1_000, maxIntervalMs: 20_000, ...options.poll },
-    webhookSigning: 'url',
     webhookSecret: options.webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, options.webhookSecret],

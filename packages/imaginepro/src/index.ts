@@ -5,14 +5,7 @@
  *
  * @module @mjgate/imaginepro
  */
-export { IMAGINEPRO_CAPABILITIES } from './capabilities.js';
-export {
-  createImaginePro,
-  IMAGINEPRO_API_KEY_ENV,
-  IMAGINEPRO_BASE_URL,
-  IMAGINEPRO_BASE_URL_ENV,
-  IMAGINEPRO_PACE,
-} from './client.js';
+export { createImaginePro, IMAGINEPRO_PACE } from './client.js';
 export { BUTTONS as IMAGINEPRO_BUTTONS, STATUS as IMAGINEPRO_STATUS } from './mapping.js';
 export { FLUX_MAX_IMAGES as IMAGINEPRO_FLUX_MAX_IMAGES, FLUX_MODELS as IMAGINEPRO_FLUX_MODELS } from './requests.js';
 export type {
@@ -28,3 +21,9 @@ export type {
   ImagineProOptions,
   PromptCheckResult,
 } from './types.js';
+export {
+  IMAGINEPRO_API_KEY_ENV,
+  IMAGINEPRO_BASE_URL,
+  IMAGINEPRO_BASE_URL_ENV,
+  IMAGINEPRO_CAPABILITIES,
+} from './vendor.js';

@@ -9,6 +9,8 @@ import {
   parseAction,
 } from '@mjgate/core';
 import { countUrls, definedOnly, httpUrl, httpUrls, requireUsableResult, saysVendor } from '@mjgate/core/provider';
+// FLUX_MODEL is defined with the capabilities, which load without this module (the gateway reads them alone).
+import { FLUX_MODEL } from './capabilities.js';
 import type { AccountInfo, CreatedResponse, HistoryItem, ImagineProMessage } from './schemas.js';
 import type { HistoryEntry, ImagineProAccount } from './types.js';
 
@@ -16,11 +18,7 @@ import type { HistoryEntry, ImagineProAccount } from './types.js';
 
 export const PROVIDER = 'imaginepro';
 
-/**
- * The Flux model ImaginePro documents for `/api/v1/flux/imagine` (§3.12: `model`, default and only
- * documented value `flux-1.1-pro`).
- */
-export const FLUX_MODEL = 'flux-1.1-pro';
+export { FLUX_MODEL };
 
 // ───────────────────────────── status ─────────────────────────────
 

@@ -9,7 +9,6 @@ import {
   isActionId,
   type Job,
   type MidjourneyClient,
-  MjGateError,
   modelOf,
   modelsOf,
   type Operation,
@@ -24,6 +23,8 @@ import {
 import {
   definedOnly,
   readEnv,
+  resolveApiKey,
+  resolveBaseURL,
   resolveLogger,
   scopeName,
   storeScope,
@@ -32,9 +33,17 @@ import {
   webhookProvider,
 } from '@mjgate/core/provider';
 import { checkConfig, configFromEnv, type GatewayConfig, isClient } from './config.js';
+import { deferredClient } from './deferred-client.js';
 import { byHealth, canFallBack, Health } from './routing.js';
 import { detectWebhookProvider } from './sniff.js';
-import { BUILTIN_PROVIDERS, BUILTIN_VENDORS, type BuiltinProvider, builtinVendor, isBuiltin } from './vendors.js';
+import {
+  BUILTIN_PROVIDERS,
+  BUILTIN_VENDORS,
+  type BuiltinProvider,
+  type BuiltinVendor,
+  builtinVendor,
+  isBuiltin,
+} from './vendors.js';
 
 /** What each built-in vendor supports: the adapters' static capabilities, no client built, no request made. */
 export function builtinCapabilities(): Record<BuiltinProvider, Capabilities> {
@@ -70,6 +79,9 @@ const OPERATION_OF: Record<Submission, Operation> = {
  * Creates the gateway. With no argument it reads the environment: `MJGATE_PROVIDER`,
  * `MJGATE_FALLBACK` (comma-separated), `IMAGINEPRO_API_KEY`, `ACEDATA_API_KEY`, `APIFRAME_API_KEY`
  * and `<VENDOR>_BASE_URL`. A configuration mistake throws `InvalidRequestError` saying what to set.
+ * Each configured vendor's adapter is imported in the background from here on, and its client is
+ * built on first use: an option only the adapter checks (say mj-proxy's `authScheme`) rejects the
+ * first call to that vendor with the adapter's error instead of throwing here.
  *
  * @example
  * const mj = createGateway({
@@ -106,22 +118,19 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
       idempotencyTtlMs: config.idempotencyTtlMs,
     };
     const options = { ...definedOnly(shared), ...definedOnly(entry ?? {}) };
-    try {
-      // checkConfig let through only ready clients and built-in names.
-      clients.set(name, builtinVendor(name as BuiltinProvider).create(options));
-    } catch (error) {
-      if (MjGateError.isInstance(error) && error.code === 'authentication') {
-        const variable = BUILTIN_VENDORS[name as BuiltinProvider].env.apiKey;
-        throw new InvalidRequestError(
-          `Provider "${name}" has no API key: pass providers.${name}.apiKey or set ${variable}.`,
-          {
-            provider: name,
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
+    // checkConfig let through only ready clients and built-in names.
+    const vendor = builtinVendor(name as BuiltinProvider);
+    checkVendorOptions(name, vendor, options);
+    clients.set(
+      name,
+      deferredClient({
+        provider: name,
+        capabilities: vendor.capabilities,
+        packageName: vendor.packageName,
+        load: vendor.load,
+        options,
+      }),
+    );
   }
 
   const order = [primary, ...fallback, ...names.filter((name) => name !== primary && !fallback.includes(name))];
@@ -354,6 +363,31 @@ export function createGateway(config: GatewayConfig = configFromEnv()): Gateway 
 }
 
 /**
+ * The checks the adapter makes when its client is built that need no adapter, made when the gateway
+ * is created (the adapter is built later, on first need): the API key (read as the adapter reads it),
+ * and a base URL where the vendor has no host of its own. An option only the adapter knows (say
+ * mj-proxy's `authScheme`) is checked when it builds the client: the first call rejects with its error.
+ */
+function checkVendorOptions(name: ProviderName, vendor: BuiltinVendor<ProviderOptions>, options: ProviderOptions) {
+  try {
+    resolveApiKey(options.apiKey, vendor.env.apiKey, name);
+  } catch (error) {
+    // The adapter's AuthenticationError, reworded for a gateway's configuration.
+    throw new InvalidRequestError(
+      `Provider "${name}" has no API key: pass providers.${name}.apiKey or set ${vendor.env.apiKey}.`,
+      { provider: name, cause: error },
+    );
+  }
+  // Also refuses `baseURL` and `baseUrl` at odds, with the adapter's own message.
+  if (resolveBaseURL(options, vendor.env.baseURL, vendor.defaultBaseURL) === undefined) {
+    throw new InvalidRequestError(
+      `No ${name} base URL: the ${vendor.title} protocol has no default host. Pass providers.${name}.baseURL or set ${vendor.env.baseURL}.`,
+      { provider: name },
+    );
+  }
+}
+
+/**
  * A follow-up the owning vendor cannot do. It cannot move to another vendor (the job lives at its
  * owner), so the message says which vendors would have, for the next job.
  */
@@ -372,18 +406,10 @@ function followUpUnsupported(
 
 /**
  * What identifies a vendor's account, as its adapter hashes it into its scope: the API key given or
- * in the environment (a key-less midjourney-proxy: its base URL). A ready client: none.
+ * in the environment (every built-in vendor needs one: `checkVendorOptions`). A ready client: none.
  */
 function accountOf(config: GatewayConfig, name: ProviderName): string | undefined {
   const entry = config.providers?.[name];
   if (isClient(entry) || !isBuiltin(name)) return undefined;
-  const env = BUILTIN_VENDORS[name].env;
-  const given = entry as { apiKey?: string; baseURL?: string; baseUrl?: string } | undefined;
-  return (
-    given?.apiKey?.trim() ||
-    readEnv(env.apiKey) ||
-    given?.baseURL?.trim() ||
-    given?.baseUrl?.trim() ||
-    readEnv(env.baseURL)
-  );
+  return (entry as { apiKey?: string } | undefined)?.apiKey?.trim() || readEnv(BUILTIN_VENDORS[name].env.apiKey);
 }

@@ -4,10 +4,7 @@
  *
  * @module mjgate
  */
-export { createAceData } from '@mjgate/acedata';
-export { createApiFrame } from '@mjgate/apiframe';
 export * from '@mjgate/core';
-export { createImaginePro } from '@mjgate/imaginepro';
 export {
   type BuiltinProvidersConfig,
   configFromEnv,

@@ -1,47 +1,45 @@
+import type { AceDataOptions } from '@mjgate/acedata';
 import {
   ACEDATA_API_KEY_ENV,
   ACEDATA_BASE_URL,
   ACEDATA_BASE_URL_ENV,
   ACEDATA_CAPABILITIES,
-  type AceDataOptions,
-  createAceData,
-} from '@mjgate/acedata';
+} from '@mjgate/acedata/vendor';
+import type { ApiFrameOptions } from '@mjgate/apiframe';
 import {
   APIFRAME_API_KEY_ENV,
   APIFRAME_BASE_URL,
   APIFRAME_BASE_URL_ENV,
   APIFRAME_CAPABILITIES,
-  type ApiFrameOptions,
-  createApiFrame,
-} from '@mjgate/apiframe';
+} from '@mjgate/apiframe/vendor';
 import type { Capabilities, MidjourneyClient, ProviderOptions } from '@mjgate/core';
+import type { ImagineProOptions } from '@mjgate/imaginepro';
 import {
-  createImaginePro,
   IMAGINEPRO_API_KEY_ENV,
   IMAGINEPRO_BASE_URL,
   IMAGINEPRO_BASE_URL_ENV,
   IMAGINEPRO_CAPABILITIES,
-  type ImagineProOptions,
-} from '@mjgate/imaginepro';
-import {
-  createMjProxy,
-  MJPROXY_API_KEY_ENV,
-  MJPROXY_BASE_URL_ENV,
-  MJPROXY_CAPABILITIES,
-  type MjProxyOptions,
-} from '@mjgate/mjproxy';
+} from '@mjgate/imaginepro/vendor';
+import type { MjProxyOptions } from '@mjgate/mjproxy';
+import { MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, MJPROXY_CAPABILITIES } from '@mjgate/mjproxy/vendor';
+
+// Only each adapter's light `/vendor` entry is imported here: an adapter costs ~20 ms of start-up
+// and most apps use one or two, so its main module is imported (`load`) when a gateway uses it.
 
 /**
- * One vendor mjgate ships an adapter for: how to build its client, and what is known about it
- * without building one (building one needs an API key).
+ * One vendor mjgate ships an adapter for: how to load its adapter, and what is known about it
+ * without loading it (the adapter package's light `/vendor` entry).
  */
 export interface BuiltinVendor<Options = unknown> {
   /** The vendor's name as people write it ("AceData Cloud"), for messages and help text. */
   readonly title: string;
   /** The adapter package, e.g. `@mjgate/acedata`. */
   readonly packageName: string;
-  /** The adapter's factory. */
-  readonly create: (options: Options) => MidjourneyClient;
+  /**
+   * Imports the adapter package and resolves with its factory (`create<Vendor>`). The gateway calls
+   * it when it is created with this vendor, and builds the client from the factory on first need.
+   */
+  readonly load: () => Promise<(options: Options) => MidjourneyClient>;
   /** The vendor's environment variables (`<VENDOR>_API_KEY`, `<VENDOR>_BASE_URL`), read by its adapter and the gateway. */
   readonly env: {
     /** The API key, read when `apiKey` is not given. */
@@ -74,7 +72,7 @@ export const BUILTIN_VENDORS = {
   imaginepro: vendor<ImagineProOptions>({
     title: 'ImaginePro',
     packageName: '@mjgate/imaginepro',
-    create: createImaginePro,
+    load: () => import('@mjgate/imaginepro').then((adapter) => adapter.createImaginePro),
     env: { apiKey: IMAGINEPRO_API_KEY_ENV, baseURL: IMAGINEPRO_BASE_URL_ENV },
     defaultBaseURL: IMAGINEPRO_BASE_URL,
     capabilities: IMAGINEPRO_CAPABILITIES,
@@ -82,7 +80,7 @@ export const BUILTIN_VENDORS = {
   acedata: vendor<AceDataOptions>({
     title: 'AceData Cloud',
     packageName: '@mjgate/acedata',
-    create: createAceData,
+    load: () => import('@mjgate/acedata').then((adapter) => adapter.createAceData),
     env: { apiKey: ACEDATA_API_KEY_ENV, baseURL: ACEDATA_BASE_URL_ENV },
     defaultBaseURL: ACEDATA_BASE_URL,
     capabilities: ACEDATA_CAPABILITIES,
@@ -90,7 +88,7 @@ export const BUILTIN_VENDORS = {
   apiframe: vendor<ApiFrameOptions>({
     title: 'APIFRAME',
     packageName: '@mjgate/apiframe',
-    create: createApiFrame,
+    load: () => import('@mjgate/apiframe').then((adapter) => adapter.createApiFrame),
     env: { apiKey: APIFRAME_API_KEY_ENV, baseURL: APIFRAME_BASE_URL_ENV },
     defaultBaseURL: APIFRAME_BASE_URL,
     capabilities: APIFRAME_CAPABILITIES,
@@ -98,7 +96,7 @@ export const BUILTIN_VENDORS = {
   mjproxy: vendor<MjProxyOptions>({
     title: 'midjourney-proxy',
     packageName: '@mjgate/mjproxy',
-    create: createMjProxy,
+    load: () => import('@mjgate/mjproxy').then((adapter) => adapter.createMjProxy),
     env: { apiKey: MJPROXY_API_KEY_ENV, baseURL: MJPROXY_BASE_URL_ENV },
     capabilities: MJPROXY_CAPABILITIES,
   }),
@@ -120,7 +118,7 @@ export function isBuiltin(name: string): name is BuiltinProvider {
 }
 
 /**
- * The built-in vendor `name`'s entry, its factory typed for the shared options the gateway passes
+ * The built-in vendor `name`'s entry, its loader typed for the shared options the gateway passes
  * (every adapter's own options only add optional settings to them).
  */
 export function builtinVendor(name: BuiltinProvider): BuiltinVendor<ProviderOptions> {

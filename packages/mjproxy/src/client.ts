@@ -28,8 +28,17 @@ import { type MjProxyOptions, resolveSettings } from './options.js';
 import * as requests from './requests.js';
 import { MODAL_ACTIONS, REMIX_ACTIONS, ROUTES, type Route } from './requests.js';
 import { fetchSchema, listSchema, type SubmitResult, submitResultSchema, type Task, taskSchema } from './schemas.js';
-import { LIST_BATCH_SIZE, MAX_STATE_LENGTH, PROVIDER, SEED_TIMEOUT_MS } from './vendor.js';
+import { PROVIDER } from './vendor.js';
 import { verifiedCallback } from './webhook.js';
+
+/** trueai limits `state` to 255 characters (§3, §10): a longer `ref` is refused before sending. */
+const MAX_STATE_LENGTH = 255;
+
+/** `list-by-condition` has no documented limit; batches of at most 50 ids keep bodies small (§3.13). */
+const LIST_BATCH_SIZE = 50;
+
+/** `image-seed` blocks up to ~60 s on trueai (§3.14, §12.17): the call's own limit is at least this. */
+const SEED_TIMEOUT_MS = 70_000;
 
 /** What every submission may carry besides the endpoint's own fields (§3 `BaseSubmitDTO`). */
 interface CallerFields {
@@ -176,7 +185,6 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
     poll: { intervalMs: 3_000, maxIntervalMs: 15_000, ...options.poll },
     batch: { max: LIST_BATCH_SIZE, min: 2 },
     // The servers sign nothing (§5): mjgate's signed callback URL is the whole check.
-    webhookSigning: 'url',
     webhookSecret,
     webhookTtlMs: options.webhookTtlMs,
     secrets: [apiKey, webhookSecret],
@@ -234,6 +242,7 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
         prompt: prompt ?? parent.prompt,
       };
       const plan = requests.actionPlan(task, action, prompt);
+      const maskBase64 = action === 'vary-region' ? requests.regionMask(input.mask) : undefined;
       const pressed = await send(plan.route, plan.body, input, call);
       // Code 21 on /submit/action: a new task waits in MODAL for /mj/submit/modal (§4.3); elsewhere "exists" (§12.2).
       if (plan.route !== ROUTES.action || pressed.answer.code !== 21) {
@@ -247,8 +256,14 @@ export function createMjProxy(options: MjProxyOptions = {}): MidjourneyClient {
       const fallbackPrompt = [pressed.answer.properties?.finalPrompt, task.properties?.finalPrompt, task.prompt].find(
         (text): text is string => typeof text === 'string' && text.trim() !== '',
       );
-      const { mask, zoom } = input;
-      const body = requests.modalBody({ taskId: pressed.id, action, prompt, mask, zoom, fallbackPrompt });
+      const body = requests.modalBody({
+        taskId: pressed.id,
+        action,
+        prompt,
+        maskBase64,
+        zoom: input.zoom,
+        fallbackPrompt,
+      });
       try {
         const { id, answer } = await send(ROUTES.modal, body, {}, call);
         return created(id, answer, known);

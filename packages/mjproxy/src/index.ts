@@ -8,6 +8,6 @@
 export { MJPROXY_CAPABILITIES } from './capabilities.js';
 export { createMjProxy } from './client.js';
 export { BUTTON_RULES, STATUS_MAP } from './mapping.js';
-export type { MjProxyOptions } from './options.js';
+export type { MjProxyAuthScheme, MjProxyOptions } from './options.js';
 export type { ModeVia } from './requests.js';
-export { MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, type MjProxyAuthScheme } from './vendor.js';
+export { MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV } from './vendor.js';

@@ -1,7 +1,27 @@
 import { InvalidRequestError, type Logger, type ProviderOptions } from '@mjgate/core';
 import { resolveApiKey, resolveBaseURL, resolveLogger } from '@mjgate/core/provider';
 import type { ModeVia } from './requests.js';
-import { authHeaders, MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, type MjProxyAuthScheme, PROVIDER } from './vendor.js';
+import { MJPROXY_API_KEY_ENV, MJPROXY_BASE_URL_ENV, PROVIDER } from './vendor.js';
+
+/**
+ * How the key is sent (§1.2, §12.1). `'mj-api-secret'`: the protocol's own header, the one every
+ * dialect reads (novicezk, plus, trueai, new-api). `'bearer'`: `Authorization: Bearer <key>`, as most
+ * relays' docs show. `'raw'`: `Authorization: <key>`, as trueai and an older DeerAPI page show.
+ * Exactly one header is sent: trueai reads `Authorization` first, so sending both breaks it.
+ */
+export type MjProxyAuthScheme = 'mj-api-secret' | 'bearer' | 'raw';
+
+/** The authentication header of a scheme (one header, never two). */
+export function authHeaders(scheme: MjProxyAuthScheme, apiKey: string): Record<string, string> {
+  switch (scheme) {
+    case 'bearer':
+      return { authorization: `Bearer ${apiKey}` };
+    case 'raw':
+      return { authorization: apiKey };
+    default:
+      return { 'mj-api-secret': apiKey };
+  }
+}
 
 /** Options of `createMjProxy`: the common adapter options, plus how this server wants the key and the mode. */
 export interface MjProxyOptions extends ProviderOptions {

@@ -225,27 +225,32 @@ export interface ModalInput {
   taskId: string;
   action: ActionId;
   prompt?: string;
-  mask?: string;
+  /** Vary (Region)'s mask as {@link regionMask} made it. */
+  maskBase64?: string;
   zoom?: number;
   /** `properties.finalPrompt` of the 21 answer, else the parent's final prompt or prompt. */
   fallbackPrompt?: string;
 }
 
 /**
- * `POST /mj/submit/modal` (§3.3, §4.3). Vary (Region): the mask as a PNG data URL (black background,
- * white = repaint, §12.15) and the caller's prompt, else none so the server uses the parent's. Custom
+ * Vary (Region)'s mask as the modal takes it: a PNG data URL (black background, white = repaint,
+ * §12.15). Made before the action is pressed: a mask the server cannot take must fail the call
+ * before a MODAL task exists (§4.3), not after.
+ */
+export function regionMask(mask: string | undefined): string {
+  return normalizeMask(mask ?? '', { vendor: 'midjourney-proxy', provider: PROVIDER, output: 'data-url' });
+}
+
+/**
+ * `POST /mj/submit/modal` (§3.3, §4.3). Vary (Region): the mask ({@link regionMask}) and the caller's
+ * prompt, else none so the server uses the parent's. Custom
  * Zoom: the prompt with any `--zoom` replaced by `--zoom <z>`. Anything else (remix): the caller's
  * prompt, else the final prompt.
  */
 export function modalBody(input: ModalInput): Record<string, unknown> {
   const prompt = input.prompt?.trim() || undefined;
   if (input.action === 'vary-region') {
-    const maskBase64 = normalizeMask(input.mask ?? '', {
-      vendor: 'midjourney-proxy',
-      provider: PROVIDER,
-      output: 'data-url',
-    });
-    return { taskId: input.taskId, maskBase64, ...(prompt ? { prompt } : {}) };
+    return { taskId: input.taskId, maskBase64: input.maskBase64, ...(prompt ? { prompt } : {}) };
   }
   if (input.action === 'custom-zoom') {
     const base = (prompt ?? input.fallbackPrompt ?? '').replace(/\s--zoom\s+\S+/gi, '').trim();

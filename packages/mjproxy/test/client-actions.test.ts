@@ -180,8 +180,8 @@ describe('a modal that cannot be sent', () => {
     await expect(mj.act(zoomParent(), 'custom-zoom', { zoom: 2 }, { signal: controller.signal })).rejects.toBe(reason);
   });
 
-  it('a mask given as a URL is refused, naming what the server takes', async () => {
-    server().post('/mj/submit/action').reply(200, fixture('submit-modal-trueai'));
+  it('a mask given as a URL is refused before the action is pressed: no MODAL task is left behind', async () => {
+    const press = server().post('/mj/submit/action').reply(200, fixture('submit-modal-trueai'));
     const error = await client()
       .act(UPSCALED, 'vary-region', { mask: 'https://example.com/mask.png' })
       .catch((e: unknown) => e);
@@ -189,5 +189,6 @@ describe('a modal that cannot be sent', () => {
     expect((error as Error).message).toBe(
       'midjourney-proxy takes the vary-region mask as base64 image data, not a URL: pass a data URL or a base64 PNG/WebP.',
     );
+    expect(press.isDone()).toBe(false);
   });
 });
