@@ -562,6 +562,11 @@ function guardDefinition(def: ProviderDefinition, guard: OutputGuard): ProviderD
     if (out.prompt === undefined && parent.prompt !== undefined) out.prompt = parent.prompt;
     return out;
   };
+  // An extended video's parent is what a lost answer is found by (`findSubmission`), as an action's is.
+  const videoSubmission = (args: readonly unknown[]) => {
+    const input = args[0] as ResolvedVideoInput;
+    return { ...submissionOf('video', input), parentId: input.extend?.id };
+  };
   return {
     ...def,
     get: wrap(def.get, (result, [id]) => guard.jobFor(id, result)) as ProviderDefinition['get'],
@@ -575,7 +580,7 @@ function guardDefinition(def: ProviderDefinition, guard: OutputGuard): ProviderD
     describe: wrap(def.describe, job, submitted('describe')),
     blend: wrap(def.blend, job, submitted('blend')),
     faceSwap: wrap(def.faceSwap, job, submitted('faceswap')),
-    video: wrap(def.video, job, submitted('video')),
+    video: wrap(def.video, job, videoSubmission),
     shorten: wrap(def.shorten, job, submitted('shorten')),
     seed: wrap(def.seed, job),
     cancel: wrap(def.cancel, job),

@@ -9,9 +9,15 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return clampRetry(Number(value) * 1000);
+  // Only an HTTP date (RFC 9110 §5.6.7): `Date.parse` reads almost any text as some date ("in 5" is
+  // in 2001), which would turn advice nobody gave into "retry now".
+  if (!HTTP_DATE.test(value.trim())) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : clampRetry(date - now);
 }
+
+/** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94 …`) and asctime (`Sun Nov  6 08:49:37 1994`). */
+const HTTP_DATE = /^[A-Za-z]{3,9},? [\dA-Za-z -]+ \d{2}:\d{2}:\d{2}(?: GMT| \d{4})$/;
 
 const MAX_RETRY_AFTER_MS = 60_000;
 function clampRetry(ms: number): number {
