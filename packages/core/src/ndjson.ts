@@ -51,6 +51,8 @@ export async function* readNdjsonLines(
       while (newline >= 0) {
         const line = buffer.slice(0, newline).replace(/\r$/, '').trim();
         buffer = buffer.slice(newline + 1);
+        // One chunk can hold many lines: an abort while the consumer handled the last one ends them too.
+        if (signal?.aborted) throw signal.reason;
         if (line) yield line;
         newline = buffer.indexOf('\n');
       }

@@ -66,4 +66,10 @@ describe('parseRetryAfter', () => {
     expect(after('5x')).toBeUndefined();
     expect(after('')).toBeUndefined();
   });
+
+  it('reads an HTTP date with other whitespace around it than spaces', () => {
+    // Headers strip spaces and tabs only; a Latin-1 server may pad with a non-breaking space.
+    expect(after('Fri, 27 Nov 2026 00:00:30 GMT\u00a0')).toBe(30_000);
+    expect(after('\fFri, 27 Nov 2026 00:00:30 GMT')).toBe(30_000);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError, ResponseValidationError } from '../src/index.js';
+import { type JobImage, ProviderError, ResponseValidationError } from '../src/index.js';
 import { emptyJob, OutputGuard, submissionOf } from '../src/provider.js';
 
 const KEY = 'sk-live-0123456789';
@@ -192,5 +192,56 @@ describe('submissionOf', () => {
     expect(Object.keys(submissionOf('describe', { ref: 1, prompt: null })).sort()).toEqual(['operation', 'sentAt']);
     expect(Object.keys(submissionOf('describe', 'a fox')).sort()).toEqual(['operation', 'sentAt']);
     expect(Object.keys(submissionOf('describe', null)).sort()).toEqual(['operation', 'sentAt']);
+  });
+});
+
+describe('OutputGuard.job on odd adapter output', () => {
+  it('drops a missing image entry instead of failing on it', () => {
+    const good = { url: 'https://cdn.example.com/1.png' };
+    const clean = new OutputGuard('acedata').job({
+      ...base,
+      status: 'succeeded',
+      images: [null as unknown as JobImage, good],
+    });
+    expect(clean.images).toEqual([good]);
+  });
+
+  it('drops a bad video URL even when every image and the grid are fine', () => {
+    const images = [{ url: 'https://cdn.example.com/1.png' }];
+    const clean = new OutputGuard('acedata').job({
+      ...base,
+      status: 'succeeded',
+      images,
+      gridUrl: 'https://cdn.example.com/grid.png',
+      videoUrls: ['javascript:alert(1)', 'https://cdn.example.com/1.mp4'],
+    });
+    expect(clean.images).toEqual(images);
+    expect(clean.gridUrl).toBe('https://cdn.example.com/grid.png');
+    expect(clean.videoUrls).toEqual(['https://cdn.example.com/1.mp4']);
+  });
+
+  it('names the vendor on the error for a success with no usable URL', () => {
+    let caught: unknown;
+    try {
+      new OutputGuard('apiframe').job({ ...base, status: 'succeeded', images: [{ url: 'ftp://x/1.png' }] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ResponseValidationError);
+    expect(caught).toMatchObject({ code: 'bad_response', provider: 'apiframe', retryable: false });
+  });
+
+  it('reads a raw body holding nulls and numbers, keeping it when it has no secret', () => {
+    const raw = { status: null, progress: 40, list: [null, true, 'fine'] };
+    const clean = new OutputGuard('acedata', [KEY]).job({ ...base, raw });
+    expect(clean.raw).toBe(raw);
+  });
+
+  it('reads a raw body that refers to itself, keeping it when it has no secret', () => {
+    const raw: Record<string, unknown> = { status: 'running' };
+    raw.self = raw;
+    raw.list = [raw, { back: raw }];
+    const clean = new OutputGuard('acedata', [KEY]).job({ ...base, raw });
+    expect(clean.raw).toBe(raw);
   });
 });

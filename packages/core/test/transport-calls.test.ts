@@ -1,52 +1,23 @@
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidRequestError, MjGateError, TimeoutError, VERSION } from '../src/index.js';
-import { HttpTransport } from '../src/provider.js';
 import type { StoreScope } from '../src/store-scope.js';
-import { loadTransport, type TransportConfig } from '../src/transport.js';
-
-const BASE = 'https://vendor.test/api';
-const KEY = 'sk-live-SECRET-1234567890';
-const anything = v.unknown();
-
-function recording(answer: (request: Request) => Response | Promise<Response>) {
-  const requests: Request[] = [];
-  const bodies: string[] = [];
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    requests.push(request);
-    bodies.push(request.body ? await request.clone().text() : '');
-    return answer(request);
-  }) as typeof globalThis.fetch;
-  return { requests, bodies, fetch };
-}
+import { type HttpFailure, httpError, loadTransport } from '../src/transport.js';
+import {
+  abortListeners,
+  anything,
+  KEY,
+  recording,
+  rejection,
+  stubNumberTimers,
+  transport,
+} from './transport-support.js';
 
 /** A fetch that never answers until its request is aborted, as a stalled vendor would. */
 const stalledFetch = (async (input: RequestInfo | URL) => {
   const signal = (input as Request).signal;
   return new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 }) as typeof globalThis.fetch;
-
-function transport(fetch: typeof globalThis.fetch, extra: Partial<TransportConfig> = {}) {
-  return new HttpTransport({
-    provider: 'acedata',
-    baseUrl: BASE,
-    authHeaders: { authorization: `Bearer ${KEY}` },
-    maxRetries: 2,
-    backoff: { baseMs: 0, maxMs: 0 },
-    fetch,
-    ...extra,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -326,5 +297,160 @@ describe('pacing', () => {
     await t.request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything });
     await t.request({ method: 'GET', path: '/x', call: 'read', schema: anything });
     expect(keys).toEqual(['acedata:abc:pace:submit', 'acedata:abc:pace:read']);
+  });
+});
+
+/** A streamed 200 whose body sends `first` and then breaks off when its request is aborted. */
+function streamed(first: string) {
+  return (request: Request) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(first));
+        request.signal.addEventListener('abort', () => controller.error(request.signal.reason));
+      },
+    });
+    return new Response(body, { status: 200 });
+  };
+}
+
+describe('what a call leaves behind', () => {
+  const reset = () => {
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) });
+  };
+
+  it.each([
+    ['a connection reset', reset],
+    ['a body that is not JSON', () => new Response('not json', { status: 200 })],
+    ['a 500', () => new Response('{"message":"down"}', { status: 500 })],
+  ])('leaves no timer behind when %s was retried and the retry answered', async (_, first) => {
+    await loadTransport();
+    vi.useFakeTimers();
+    const { requests, fetch } = recording(first, () => new Response('{"ok":true}'));
+    const result = await transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything });
+    expect(result.data).toEqual({ ok: true });
+    expect(requests).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('leaves no timer behind when the request could not even be logged', async () => {
+    await loadTransport();
+    vi.useFakeTimers();
+    const { requests, fetch } = recording(() => new Response('{}'));
+    const debug = vi.fn();
+    const error = await rejection(
+      transport(fetch, { logger: { debug } }).request({
+        method: 'POST',
+        path: '/imagine',
+        call: 'submit',
+        schema: anything,
+        body: { seed: 10n },
+      }),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(requests).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a failed send lets go of the caller’s signal', async () => {
+    const { fetch } = recording(() => new Response('{"message":"no such file"}', { status: 404 }));
+    const caller = new AbortController();
+    const held = abortListeners(caller.signal);
+    await rejection(transport(fetch).send({ method: 'GET', path: '/file', call: 'read' }, { signal: caller.signal }));
+    expect(held.size).toBe(0);
+  });
+
+  it('a request lets go of the caller’s signal once answered', async () => {
+    const { fetch } = recording(() => new Response('{}'));
+    const caller = new AbortController();
+    const held = abortListeners(caller.signal);
+    await transport(fetch).request(
+      { method: 'GET', path: '/x', call: 'read', schema: anything },
+      { signal: caller.signal },
+    );
+    expect(held.size).toBe(0);
+  });
+
+  it('send answered on a retry still hands back a body the caller’s abort cuts', async () => {
+    const { requests, fetch } = recording(() => new Response('{"message":"down"}', { status: 500 }), streamed('part'));
+    const caller = new AbortController();
+    const response = await transport(fetch).send(
+      { method: 'GET', path: '/file', call: 'read' },
+      { signal: caller.signal },
+    );
+    expect(requests).toHaveLength(2);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('part');
+    const reason = new Error('caller stopped');
+    const next = reader.read();
+    caller.abort(reason);
+    await expect(next).rejects.toBe(reason);
+  });
+});
+
+describe('a caller who gives up while an answer is mapped', () => {
+  it('gets its own reason, and no retry is tried or announced', async () => {
+    const { requests, fetch } = recording(() => new Response('{"message":"down"}', { status: 500 }));
+    const caller = new AbortController();
+    const reason = new Error('user left');
+    const warn = vi.fn();
+    const toError = (failure: HttpFailure) => {
+      caller.abort(reason);
+      return httpError(failure);
+    };
+    const error = await rejection(
+      transport(fetch, { toError, logger: { warn } }).request(
+        { method: 'GET', path: '/x', call: 'read', schema: anything },
+        { signal: caller.signal },
+      ),
+    );
+    expect(error).toBe(reason);
+    expect(requests).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('an adapter schema that throws', () => {
+  it('surfaces its own error, not a time limit', async () => {
+    const { fetch } = recording(() => new Response('{"id":"j-1"}'));
+    const failing = new Error('the adapter’s own check failed');
+    const schema = v.pipe(
+      v.unknown(),
+      v.transform(() => {
+        throw failing;
+      }),
+    );
+    const error = await rejection(
+      transport(fetch, { maxRetries: 0 }).request({ method: 'GET', path: '/x', call: 'read', schema }),
+    );
+    expect(error).toBe(failing);
+  });
+});
+
+describe('runtimes other than Node', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('sends a request where there is no FormData', async () => {
+    const { requests, fetch } = recording(() => new Response('{"ok":true}'));
+    const t = transport(fetch);
+    vi.stubGlobal('FormData', undefined);
+    const result = await t.request({
+      method: 'POST',
+      path: '/imagine',
+      call: 'submit',
+      schema: anything,
+      body: { p: 1 },
+    });
+    expect(result.data).toEqual({ ok: true });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('runs where timers are plain numbers (browsers, Deno)', async () => {
+    const { fetch } = recording(() => new Response('{"ok":true}'));
+    const t = transport(fetch);
+    stubNumberTimers();
+    const result = await t.request({ method: 'GET', path: '/x', call: 'read', schema: anything });
+    expect(result.data).toEqual({ ok: true });
   });
 });

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   ContentPolicyError,
@@ -401,5 +401,104 @@ describe('guardSecrets', () => {
     expect(guardSecrets(new ProviderError('code wxyz'), ['wxyz']).message).toBe('code [redacted]');
     const error = new ProviderError('code xyz');
     expect(guardSecrets(error, ['xyz', undefined])).toBe(error);
+  });
+});
+
+describe('the error classes as loaded', () => {
+  // Loaded inside the test, so the class table is built while the test runs (as docs/errors.md lists it).
+  it('gives every class its documented code, retryable default and inspect output', async () => {
+    vi.resetModules();
+    const fresh = '../src/errors.ts?classes';
+    const loaded = (await import(/* @vite-ignore */ fresh)) as typeof import('../src/errors.js');
+    const table = [
+      [loaded.AuthenticationError, 'authentication', false],
+      [loaded.InsufficientCreditsError, 'insufficient_credits', false],
+      [loaded.InvalidRequestError, 'invalid_request', false],
+      [loaded.ContentPolicyError, 'content_policy', false],
+      [loaded.NotFoundError, 'not_found', false],
+      [loaded.ProviderError, 'provider_unavailable', true],
+      [loaded.ResponseValidationError, 'bad_response', false],
+      [loaded.TimeoutError, 'timeout', true],
+      [loaded.UnsupportedError, 'unsupported', false],
+      [loaded.WebhookVerificationError, 'webhook_verification', false],
+      [loaded.StoreUnavailableError, 'store_unavailable', true],
+      [loaded.RateLimitError, 'rate_limited', true],
+    ] as const;
+    for (const [Class, code, retryable] of table) {
+      const error = new Class('something went wrong');
+      expect([Class.name, error.code, Class.errorCode, error.retryable]).toEqual([Class.name, code, code, retryable]);
+      expect(Class.isInstance(error)).toBe(true);
+    }
+    const job = emptyJob({ provider: 'apiframe', providerJobId: 'task-9', operation: 'imagine', status: 'failed' });
+    const failed = new loaded.JobFailedError(job);
+    expect([loaded.JobFailedError.errorCode, failed.code, loaded.JobFailedError.isInstance(failed)]).toEqual([
+      'job_failed',
+      'job_failed',
+      true,
+    ]);
+    const timedOut = new loaded.JobTimeoutError({ ...job, status: 'running' }, 1_000);
+    expect([loaded.JobTimeoutError.errorCode, timedOut.code, loaded.JobTimeoutError.isInstance(timedOut)]).toEqual([
+      'job_timeout',
+      'job_timeout',
+      true,
+    ]);
+    expect(loaded.JobFailedError.isInstance(timedOut)).toBe(false);
+    // console.log(err) goes through the class's inspect hook: the stack, then the fields, masked.
+    const guarded = loaded.guardSecrets(new loaded.ProviderError(`down for ${KEY}`, { status: 503 }), [KEY]);
+    const shown = inspect(guarded);
+    expect(shown).toMatch(/^ProviderError: down for \[redacted\]\n/);
+    expect(shown).toContain('"status": 503');
+    expect(shown).not.toContain(KEY);
+  });
+});
+
+describe('summarizeError and networkCode along long chains', () => {
+  /** `levels` errors, each the cause of the one before; level N says `level N` and has `code` only where asked. */
+  function chain(levels: number, codeAt?: number): Error {
+    let error: Error | undefined;
+    for (let level = levels - 1; level >= 0; level--) {
+      error = new Error(`level ${level}`, error ? { cause: error } : undefined);
+      if (level === codeAt) Object.assign(error, { code: 'ECONNRESET' });
+    }
+    return error as Error;
+  }
+
+  it('summarises the error eight causes down, no deeper', () => {
+    expect(summarizeError(chain(12))).toEqual({ name: 'Error', message: 'level 8' });
+    expect(summarizeError(chain(9))).toEqual({ name: 'Error', message: 'level 8' });
+  });
+
+  it('looks for a code along the first eight errors only', () => {
+    expect(networkCode(chain(12, 7))).toBe('ECONNRESET');
+    expect(networkCode(chain(12, 8))).toBeUndefined();
+    expect(summarizeError(chain(12, 8))).toEqual({ name: 'Error', message: 'level 8' });
+  });
+
+  it('reads no cause or code off a thrown function', () => {
+    const thrown = Object.assign(function failing() {}, {
+      code: 'ECONNRESET',
+      cause: new Error('inner'),
+    });
+    expect(networkCode(thrown)).toBeUndefined();
+    expect(summarizeError(thrown)).toEqual({ name: 'failing', message: '' });
+  });
+});
+
+describe('guardSecrets along a long chain of mjgate errors', () => {
+  it('masks the outer error and eight causes below it, and leaves deeper ones as they were', () => {
+    let error: MjGateError = new ProviderError(`level 10 ${KEY}`);
+    for (let level = 9; level >= 0; level--) error = new ProviderError(`level ${level} ${KEY}`, { cause: error });
+    let guarded: unknown = guardSecrets(error, [KEY]);
+    const masked: boolean[] = [];
+    while (MjGateError.isInstance(guarded)) {
+      masked.push(!guarded.message.includes(KEY));
+      guarded = guarded.cause;
+    }
+    expect(masked).toEqual([true, true, true, true, true, true, true, true, true, false, false]);
+  });
+
+  it('skips secrets that are not strings', () => {
+    const guarded = guardSecrets(new ProviderError(`down for ${KEY}`), [undefined, KEY]);
+    expect(guarded.message).toBe('down for [redacted]');
   });
 });

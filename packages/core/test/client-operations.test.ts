@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  type Capabilities,
+  type CallOptions,
+  createMemoryStore,
   emptyJob,
   InvalidRequestError,
   type Job,
@@ -8,19 +9,13 @@ import {
   MjGateError,
   ResponseValidationError,
 } from '../src/index.js';
-import { createClient, type ProviderDefinition } from '../src/provider.js';
+import { createClient, type ProviderDefinition, publishJob, storeScope } from '../src/provider.js';
+import { WIDE_CAPABILITIES } from './client-support.js';
 
 // Every submission kind createClient wraps: its input check, the callback URL context, the job it
 // hands back, and the submission an error with an unknown outcome names.
 
-const CAPABILITIES: Capabilities = {
-  operations: ['imagine', 'action', 'describe', 'blend', 'faceswap', 'video', 'shorten', 'seed'],
-  actions: ['upscale-1', 'custom-zoom', 'vary-region'],
-  batchGet: true,
-  webhooks: true,
-  cancel: false,
-  account: false,
-};
+const CAPABILITIES = WIDE_CAPABILITIES;
 
 type Operation = 'describe' | 'blend' | 'faceswap' | 'video' | 'shorten';
 
@@ -336,5 +331,166 @@ describe('a submission whose answer was lost is looked up, not sent again', () =
     await expect(call(client, 'k-1')).resolves.toMatchObject({ id: 'wide:found-1' });
     expect(looked).toHaveLength(1);
     expect(looked[0]).toMatchObject(submission);
+  });
+});
+
+describe('the sugar and lookup methods reach the adapter', () => {
+  const grid = emptyJob({
+    provider: 'wide',
+    providerJobId: 'g1',
+    operation: 'imagine',
+    status: 'succeeded',
+    prompt: 'a cat',
+  });
+
+  it('variation and reroll act on the job with their canonical action ids', async () => {
+    const acted: string[] = [];
+    const { client } = wide({
+      capabilities: { ...CAPABILITIES, actions: ['variation-2', 'reroll'] },
+      act: async (parent, action) => {
+        acted.push(`${parent.id} ${action}`);
+        return emptyJob({ provider: 'wide', providerJobId: `a${acted.length}`, operation: 'action', status: 'queued' });
+      },
+    });
+    await expect(client.variation(grid, 2)).resolves.toMatchObject({ id: 'wide:a1' });
+    await expect(client.reroll(grid)).resolves.toMatchObject({ id: 'wide:a2' });
+    expect(acted).toEqual(['wide:g1 variation-2', 'wide:g1 reroll']);
+  });
+
+  it('seed asks the adapter for the job’s seed', async () => {
+    const { client } = wide({
+      seed: async (job) =>
+        emptyJob({
+          provider: 'wide',
+          providerJobId: job.providerJobId,
+          operation: 'seed',
+          status: 'succeeded',
+          seed: '42',
+        }),
+    });
+    await expect(client.seed('wide:g1')).resolves.toMatchObject({ id: 'wide:g1', seed: '42' });
+  });
+
+  it('an unknown action names the vendor on the error', async () => {
+    const { client } = wide({ act: async () => grid });
+    const error = (await client
+      .act(grid, 'sideways' as never)
+      .catch((caught: unknown) => caught)) as InvalidRequestError;
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toBe(
+      "Unknown action \"sideways\". Use a canonical id such as 'upscale-1', 'vary-strong' or 'zoom-out-2x'.",
+    );
+    expect(error.provider).toBe('wide');
+  });
+
+  it('an action with a prompt of its own names that prompt on an unreadable answer, not the parent’s', async () => {
+    const { client } = wide({
+      act: async () => {
+        throw new TypeError('answer cut');
+      },
+    });
+    const error = (await client
+      .act({ ...grid, actions: [] }, 'vary-region', { mask: 'bWFzaw==', prompt: 'a cat in a hat' })
+      .catch((caught: unknown) => caught)) as MjGateError;
+    expect(error.mayHaveCreatedJob).toBe(true);
+    expect(error.submission).toMatchObject({ operation: 'action', action: 'vary-region', prompt: 'a cat in a hat' });
+  });
+
+  it('a plain JavaScript caller passing null options still gets the vendor’s error', async () => {
+    const { client } = wide({
+      get: async () => {
+        throw new InvalidRequestError('wide refused the id.', { provider: 'wide' });
+      },
+    });
+    const error = (await client.get('wide:g1', null as never).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toBe('wide refused the id.');
+  });
+});
+
+describe('getMany answers', () => {
+  const running = (id: string) =>
+    emptyJob({ provider: 'wide', providerJobId: id, operation: 'imagine', status: 'running' });
+
+  it('asks the vendor nothing for no ids, even when it takes batches of any size', async () => {
+    const asked: string[][] = [];
+    const { client } = wide({
+      batch: { max: 2, min: 0 },
+      getMany: async (ids) => {
+        asked.push([...ids]);
+        return ids.map(running);
+      },
+    });
+    await expect(client.getMany([])).resolves.toEqual([]);
+    await expect(client.getMany(['wide:a', 'wide:b'])).resolves.toHaveLength(2);
+    expect(asked).toEqual([['a', 'b']]);
+  });
+
+  it('an answer about a job nobody asked for is dropped, even one that could not be used', async () => {
+    const { client } = wide({
+      batch: { max: 5 },
+      getMany: async () => [
+        running('a'),
+        // Succeeded without a usable result: read on its own, this would be a ResponseValidationError.
+        emptyJob({
+          provider: 'wide',
+          providerJobId: 'stray',
+          operation: 'imagine',
+          status: 'succeeded',
+          gridUrl: 'file:///grid.png',
+        }),
+      ],
+    });
+    await expect(client.getMany(['wide:a'])).resolves.toMatchObject([{ id: 'wide:a', status: 'running' }]);
+  });
+
+  it('a job a batch read reports finished leaves the pending list', async () => {
+    const finished = emptyJob({
+      provider: 'wide',
+      providerJobId: 'describe-1',
+      operation: 'describe',
+      status: 'succeeded',
+      texts: ['a cat'],
+    });
+    const { client } = wide({ batch: { max: 5 }, getMany: async () => [finished] });
+    await client.describe({ imageUrl: 'https://a.example/1.png' });
+    expect((await client.pending()).map((job) => job.id)).toEqual(['wide:describe-1']);
+    await client.getMany(['wide:describe-1']);
+    expect(await client.pending()).toEqual([]);
+  });
+});
+
+describe('the status reads of a wait', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('carry the caller’s headers, polls and the read confirming a callback alike; polls carry the wait’s signal', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
+    const shared = storeScope('wide', 'sk-wide-0123456789', { store: createMemoryStore() });
+    const reads: CallOptions[] = [];
+    let status: Job['status'] = 'running';
+    const { client } = wide({
+      shared,
+      get: async (id, options) => {
+        reads.push(options);
+        return emptyJob({ provider: 'wide', providerJobId: id, operation: 'describe', status, texts: ['a cat'] });
+      },
+    });
+    let ended = false;
+    const outcome = client
+      .wait('wide:j1', { headers: { 'x-trace': 'w-1' }, pollIntervalMs: 60_000, maxPollIntervalMs: 60_000 })
+      .finally(() => {
+        ended = true;
+      });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(reads).toHaveLength(1);
+    // Another process verified the vendor's callback: the wait reads the job once to confirm it.
+    status = 'succeeded';
+    await publishJob(shared, emptyJob({ provider: 'wide', providerJobId: 'j1', operation: 'describe', status }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(ended).toBe(true);
+    await expect(outcome).resolves.toMatchObject({ id: 'wide:j1', status: 'succeeded' });
+    expect(reads).toHaveLength(2);
+    for (const read of reads) expect(read.headers).toEqual({ 'x-trace': 'w-1' });
+    expect(reads[0]!.signal).toBeInstanceOf(AbortSignal);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, emptyJob, type Job } from '../src/index.js';
+import { createMemoryStore, emptyJob, type Job, type Store } from '../src/index.js';
 import { jobFeed, publishJob, storeScope } from '../src/provider.js';
 
 const job = (status: Job['status'], id = 'j1'): Job =>
@@ -94,6 +94,31 @@ describe('jobFeed', () => {
     await settle();
     await publishJob(shared, job('succeeded'));
     await settle();
+    expect(confirm).not.toHaveBeenCalled();
+  });
+
+  it('a stop before the subscription is made leaves no subscriber on the store and reads nothing', async () => {
+    const memory = createMemoryStore();
+    let live = 0;
+    const store: Store = {
+      ...memory,
+      get: vi.fn(memory.get),
+      async subscribe(channel, listener) {
+        const end = await memory.subscribe(channel, listener);
+        live += 1;
+        return async () => {
+          live -= 1;
+          await end();
+        };
+      },
+    };
+    const shared = storeScope('acedata', 'sk-feed-stop', { store });
+    const confirm = vi.fn(async () => job('succeeded'));
+    const stop = jobFeed(shared, job('succeeded').id, confirm).subscribe(() => {});
+    stop();
+    await settle();
+    expect(live).toBe(0);
+    expect(store.get).not.toHaveBeenCalled();
     expect(confirm).not.toHaveBeenCalled();
   });
 });

@@ -7,31 +7,8 @@ import {
   ProviderError,
   ResponseValidationError,
 } from '../src/index.js';
-import { HttpTransport } from '../src/provider.js';
-import type { HttpFailure, TransportConfig } from '../src/transport.js';
-
-const BASE = 'https://vendor.test/api';
-const KEY = 'sk-live-SECRET-1234567890';
-const AMBIGUOUS = 'The request was sent, so the vendor may have created the job';
-
-type Answer = (request: Request) => Response | Promise<Response>;
-
-/** A fetch answering each request with the next answer (the last one repeats), recording requests. */
-function scripted(...answers: Answer[]) {
-  const requests: Request[] = [];
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    requests.push(request);
-    const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
-    return answer(request);
-  }) as typeof globalThis.fetch;
-  return { requests, fetch };
-}
-
-const json =
-  (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  () =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+import type { HttpFailure } from '../src/transport.js';
+import { AMBIGUOUS, anything, json, recording, transport } from './transport-support.js';
 
 /** A body that sends `first` and then breaks off. */
 function brokenBody(first: string, status = 200): Response {
@@ -45,20 +22,6 @@ function brokenBody(first: string, status = 200): Response {
   });
   return new Response(body, { status });
 }
-
-function transport(fetch: typeof globalThis.fetch, extra: Partial<TransportConfig> = {}) {
-  return new HttpTransport({
-    provider: 'acedata',
-    baseUrl: BASE,
-    authHeaders: { authorization: `Bearer ${KEY}` },
-    maxRetries: 2,
-    backoff: { baseMs: 0, maxMs: 0 },
-    fetch,
-    ...extra,
-  });
-}
-
-const anything = v.unknown();
 
 async function failureOf(promise: Promise<unknown>): Promise<MjGateError> {
   const error = await promise.then(
@@ -81,7 +44,7 @@ describe('which non-2xx answers are retried', () => {
     [400, 1],
     [404, 1],
   ])('a read answered %i is tried %i times', async (status, tries) => {
-    const { requests, fetch } = scripted(json(status, { message: 'nope' }));
+    const { requests, fetch } = recording(json(status, { message: 'nope' }));
     const error = await failureOf(
       transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
@@ -92,7 +55,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('retries a read whose mapped error is retryable though the status is not transient', async () => {
-    const { requests, fetch } = scripted(json(400, {}), json(200, { ok: true }));
+    const { requests, fetch } = recording(json(400, {}), json(200, { ok: true }));
     const toError = (failure: HttpFailure) =>
       new ProviderError(`custom ${failure.status}`, { provider: failure.provider, status: failure.status });
     const result = await transport(fetch, { toError }).request({
@@ -106,7 +69,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it.each([408, 429, 500])('retries a read answered %i even when the mapped error says not to', async (status) => {
-    const { requests, fetch } = scripted(json(status, {}), json(200, { ok: true }));
+    const { requests, fetch } = recording(json(status, {}), json(200, { ok: true }));
     const toError = (failure: HttpFailure) => new InvalidRequestError('mapped', { provider: failure.provider });
     const result = await transport(fetch, { toError }).request({
       method: 'GET',
@@ -119,7 +82,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('maxRetries 1 means two tries', async () => {
-    const { requests, fetch } = scripted(json(500, {}));
+    const { requests, fetch } = recording(json(500, {}));
     await failureOf(
       transport(fetch, { maxRetries: 1 }).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
@@ -127,7 +90,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('a submission answered 500 is not retried and says the job may exist', async () => {
-    const { requests, fetch } = scripted(json(500, { message: 'boom' }));
+    const { requests, fetch } = recording(json(500, { message: 'boom' }));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything, body: { p: 1 } }),
     );
@@ -142,7 +105,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('a submission answered 502 is neither retried nor refused', async () => {
-    const { requests, fetch } = scripted(json(502, {}));
+    const { requests, fetch } = recording(json(502, {}));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -151,7 +114,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('a submission answered 503 was refused: retried, and never ambiguous', async () => {
-    const { requests, fetch } = scripted(json(503, {}));
+    const { requests, fetch } = recording(json(503, {}));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -161,7 +124,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('a submission answered 400 is neither retried nor ambiguous', async () => {
-    const { requests, fetch } = scripted(json(400, { message: 'bad prompt' }));
+    const { requests, fetch } = recording(json(400, { message: 'bad prompt' }));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -172,7 +135,7 @@ describe('which non-2xx answers are retried', () => {
   });
 
   it('a refused submission is retried only when its error is retryable', async () => {
-    const { requests, fetch } = scripted(json(400, {}));
+    const { requests, fetch } = recording(json(400, {}));
     const error = await failureOf(
       transport(fetch, { submitRefused: () => true }).request({
         method: 'POST',
@@ -188,7 +151,7 @@ describe('which non-2xx answers are retried', () => {
 
 describe('error bodies', () => {
   it('reads the vendor words of an error body, and the request id headers', async () => {
-    const { fetch } = scripted(
+    const { fetch } = recording(
       () => new Response('bad key given', { status: 403, headers: { 'x-trace-id': 'trace-7' } }),
     );
     const error = await failureOf(
@@ -200,7 +163,7 @@ describe('error bodies', () => {
   });
 
   it('takes `trace-id` as the request id too', async () => {
-    const { fetch } = scripted(() => new Response('', { status: 404, headers: { 'trace-id': 'tr-3' } }));
+    const { fetch } = recording(() => new Response('', { status: 404, headers: { 'trace-id': 'tr-3' } }));
     const error = await failureOf(
       transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
@@ -209,7 +172,7 @@ describe('error bodies', () => {
 
   it('an error body that breaks off leaves the status alone to speak', async () => {
     const seen: HttpFailure[] = [];
-    const { fetch } = scripted(() => brokenBody('partial words', 400));
+    const { fetch } = recording(() => brokenBody('partial words', 400));
     const toError = (failure: HttpFailure) => {
       seen.push(failure);
       return new InvalidRequestError(`refused: [${failure.text}]`, { provider: failure.provider });
@@ -224,14 +187,14 @@ describe('error bodies', () => {
 
 describe('2xx bodies', () => {
   it('an empty body is no body, not bad JSON', async () => {
-    const { fetch } = scripted(() => new Response('', { status: 200 }));
+    const { fetch } = recording(() => new Response('', { status: 200 }));
     const result = await transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: v.undefined() });
     expect(result.data).toBeUndefined();
   });
 
   it('quotes at most 120 characters of a body that is not JSON', async () => {
     const text = `<html>${'z'.repeat(300)}`;
-    const { fetch } = scripted(() => new Response(text, { status: 200 }));
+    const { fetch } = recording(() => new Response(text, { status: 200 }));
     const error = await failureOf(
       transport(fetch, { maxRetries: 0 }).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
@@ -243,13 +206,13 @@ describe('2xx bodies', () => {
 
   it('accepts many brackets that do not nest deep', async () => {
     const list = Array.from({ length: 80 }, () => []);
-    const { fetch } = scripted(json(200, list));
+    const { fetch } = recording(json(200, list));
     const result = await transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything });
     expect(result.data).toEqual(list);
   });
 
   it('names the root when the whole body has the wrong shape', async () => {
-    const { fetch } = scripted(json(200, 5));
+    const { fetch } = recording(json(200, 5));
     const error = await failureOf(
       transport(fetch, { maxRetries: 0 }).request({ method: 'GET', path: '/x', call: 'read', schema: v.object({}) }),
     );
@@ -259,7 +222,7 @@ describe('2xx bodies', () => {
   });
 
   it('a submission answered with bad JSON names the job the part that arrived named', async () => {
-    const { requests, fetch } = scripted(() => new Response('{"taskId":"t-9","x": oops', { status: 200 }));
+    const { requests, fetch } = recording(() => new Response('{"taskId":"t-9","x": oops', { status: 200 }));
     const error = await failureOf(
       transport(fetch).request({
         method: 'POST',
@@ -276,7 +239,7 @@ describe('2xx bodies', () => {
   });
 
   it('a read answered with bad JSON says nothing of a job', async () => {
-    const { fetch } = scripted(() => new Response('not json', { status: 200 }));
+    const { fetch } = recording(() => new Response('not json', { status: 200 }));
     const error = await failureOf(
       transport(fetch, { maxRetries: 0 }).request({
         method: 'GET',
@@ -291,7 +254,7 @@ describe('2xx bodies', () => {
   });
 
   it('a submission without a job id in its bad answer names none', async () => {
-    const { fetch } = scripted(() => new Response('garbage', { status: 200 }));
+    const { fetch } = recording(() => new Response('garbage', { status: 200 }));
     const error = await failureOf(
       transport(fetch).request({
         method: 'POST',
@@ -308,7 +271,7 @@ describe('2xx bodies', () => {
   });
 
   it('a read whose body breaks off says to retry, and is retried', async () => {
-    const { requests, fetch } = scripted(() => brokenBody('{"a":'));
+    const { requests, fetch } = recording(() => brokenBody('{"a":'));
     const error = await failureOf(
       transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
@@ -319,7 +282,7 @@ describe('2xx bodies', () => {
   });
 
   it('a submission whose body breaks off names the job without a job id field too', async () => {
-    const { fetch } = scripted(() => brokenBody('{"taskId":"t-5",'));
+    const { fetch } = recording(() => brokenBody('{"taskId":"t-5",'));
     const error = await failureOf(
       transport(fetch).request({
         method: 'POST',
@@ -332,7 +295,7 @@ describe('2xx bodies', () => {
     expect(error.message).toMatch(
       /broke off after 16 characters \(UND_ERR_SOCKET\)\. It named job t-5\. The request was sent/,
     );
-    const plain = scripted(() => brokenBody('{"id":'));
+    const plain = recording(() => brokenBody('{"id":'));
     const unnamed = await failureOf(
       transport(plain.fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -342,7 +305,7 @@ describe('2xx bodies', () => {
 
 describe('redirects', () => {
   it('a read redirected elsewhere names the origin only, and is not retried', async () => {
-    const { requests, fetch } = scripted(
+    const { requests, fetch } = recording(
       () => new Response(null, { status: 302, headers: { location: 'https://other.test/path?token=1' } }),
     );
     const error = await failureOf(
@@ -357,7 +320,7 @@ describe('redirects', () => {
   });
 
   it('a redirect without a Location says only to check baseUrl', async () => {
-    const { fetch } = scripted(() => new Response('moved', { status: 301 }));
+    const { fetch } = recording(() => new Response('moved', { status: 301 }));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -368,7 +331,7 @@ describe('redirects', () => {
   });
 
   it('a 303 to a submission means it was processed: the job may exist', async () => {
-    const { fetch } = scripted(() => new Response(null, { status: 303 }));
+    const { fetch } = recording(() => new Response(null, { status: 303 }));
     const error = await failureOf(
       transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
     );
@@ -377,10 +340,97 @@ describe('redirects', () => {
   });
 
   it('a 303 to a read says nothing of a job', async () => {
-    const { fetch } = scripted(() => new Response(null, { status: 303 }));
+    const { fetch } = recording(() => new Response(null, { status: 303 }));
     const error = await failureOf(
       transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
     );
     expect(error.message).toMatch(/Check baseUrl\.$/);
+  });
+});
+
+describe('a refused submission', () => {
+  it('answered 429 is retried even when the adapter maps it as not retryable', async () => {
+    const { requests, fetch } = recording(json(429, {}), json(200, { id: 'j-1' }));
+    const toError = (failure: HttpFailure) => new InvalidRequestError('slow down', { provider: failure.provider });
+    const result = await transport(fetch, { toError }).request({
+      method: 'POST',
+      path: '/imagine',
+      call: 'submit',
+      schema: anything,
+    });
+    expect(result.data).toEqual({ id: 'j-1' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('that the adapter maps as retryable is retried whatever its status', async () => {
+    const { requests, fetch } = recording(json(400, {}), json(200, { id: 'j-2' }));
+    const toError = (failure: HttpFailure) =>
+      new ProviderError('busy, try again', { provider: failure.provider, status: failure.status });
+    const result = await transport(fetch, { toError, submitRefused: () => true }).request({
+      method: 'POST',
+      path: '/imagine',
+      call: 'submit',
+      schema: anything,
+    });
+    expect(result.data).toEqual({ id: 'j-2' });
+    expect(requests).toHaveLength(2);
+  });
+});
+
+describe('an ambiguous submission', () => {
+  it('carries what the transport knows: provider, a placeholder operation the client replaces, when it was sent', async () => {
+    const { fetch } = recording(json(500, {}));
+    const before = Date.now();
+    const error = await failureOf(
+      transport(fetch).request({ method: 'POST', path: '/imagine', call: 'submit', schema: anything }),
+    );
+    expect(error.submission).toEqual({ provider: 'acedata', operation: 'imagine', sentAt: expect.any(String) });
+    expect(Date.parse(error.submission!.sentAt)).toBeGreaterThanOrEqual(before - 1);
+  });
+});
+
+describe('an opaque redirect (a browser’s answer to redirect: manual)', () => {
+  it('says "opaque" where the status would be, and is not retried', async () => {
+    const { requests, fetch } = recording(() => {
+      const response = new Response(null, { status: 200 });
+      Object.defineProperty(response, 'type', { value: 'opaqueredirect' });
+      Object.defineProperty(response, 'status', { value: 0 });
+      return response;
+    });
+    const error = await failureOf(
+      transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
+    );
+    expect(requests).toHaveLength(1);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.message).toBe(
+      'acedata answered GET /x with a redirect (opaque); mjgate follows no redirect, so nothing was sent there. Check baseUrl.',
+    );
+    expect(error.status).toBeUndefined();
+  });
+});
+
+describe('what is masked in messages', () => {
+  it('quotes the vendor’s words whole when they hold no credential', async () => {
+    for (const words of ['Stryker was here', 'quota used up']) {
+      const { fetch } = recording(json(400, { message: words }));
+      const error = await failureOf(
+        transport(fetch).request({ method: 'GET', path: '/x', call: 'read', schema: anything }),
+      );
+      expect(error.message).toBe(`acedata refused the request (400): ${words}.`);
+    }
+  });
+
+  it('masks a credential header whole, and cuts off only a leading scheme word', async () => {
+    // `team-7 alpha` is no `<scheme> <token>`: only the whole value is a secret, not `team-alpha`.
+    const { fetch } = recording(json(400, { message: 'team-alpha is unknown; you sent team-7 alpha' }));
+    const error = await failureOf(
+      transport(fetch, { authHeaders: { 'x-api-key': 'team-7 alpha' } }).request({
+        method: 'GET',
+        path: '/x',
+        call: 'read',
+        schema: anything,
+      }),
+    );
+    expect(error.message).toBe('acedata refused the request (400): team-alpha is unknown; you sent [redacted].');
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyJob, type Job, MjGateError, NotFoundError, RateLimitError } from '../src/index.js';
 import { Batcher, type BatcherOptions } from '../src/provider.js';
@@ -137,5 +138,56 @@ describe('Batcher', () => {
     expect(((await alone) as Error).message).toBe('two');
     await expect(kept).resolves.toMatchObject({ providerJobId: 'a' });
     expect(fetchMany).toHaveBeenCalledWith(['a']);
+  });
+
+  it('when every check of a job is aborted, in any order, no request goes out for it', async () => {
+    const { batch, fetchMany, fetchOne } = batcher({ maxBatch: 5 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const checks = [batch.get('a', first.signal), batch.get('a', second.signal)].map((p) => p.catch((e: unknown) => e));
+    // The later check leaves first: it is not at the head of the job's waiters.
+    second.abort(new Error('second'));
+    first.abort(new Error('first'));
+    await vi.advanceTimersByTimeAsync(20);
+    expect((await Promise.all(checks)).map((e) => (e as Error).message)).toEqual(['first', 'second']);
+    expect(fetchMany).not.toHaveBeenCalled();
+    expect(fetchOne).not.toHaveBeenCalled();
+  });
+
+  it('lets go of the abort listener once its check is answered, or fails', async () => {
+    const answered = new AbortController();
+    const { batch } = batcher({ maxBatch: 5 });
+    const check = batch.get('a', answered.signal);
+    expect(getEventListeners(answered.signal, 'abort')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(20);
+    await expect(check).resolves.toMatchObject({ providerJobId: 'a' });
+    expect(getEventListeners(answered.signal, 'abort')).toHaveLength(0);
+
+    const failed = new AbortController();
+    const refused = batcher({ maxBatch: 5, fetchMany: async () => Promise.reject(new Error('down')) });
+    const miss = refused.batch.get('a', failed.signal).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(((await miss) as Error).message).toBe('down');
+    expect(getEventListeners(failed.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an aborted check leaves no listener on its signal', async () => {
+    const { batch } = batcher({ maxBatch: 5 });
+    const controller = new AbortController();
+    const check = batch.get('a', controller.signal).catch((e: unknown) => e);
+    controller.abort(new Error('gone'));
+    expect(((await check) as Error).message).toBe('gone');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('with minBatch 0 every group is batched, and no request goes out without ids', async () => {
+    const fetchMany = vi.fn(async (ids: string[]) => ids.map(job));
+    const { batch, fetchOne } = batcher({ maxBatch: 2, minBatch: 0, fetchMany });
+    await Promise.all([batch.get('a'), batch.get('b')]);
+    const c = batch.get('c');
+    await vi.advanceTimersByTimeAsync(20);
+    await c;
+    expect(fetchMany.mock.calls.map(([ids]) => ids)).toEqual([['a', 'b'], ['c']]);
+    expect(fetchOne).not.toHaveBeenCalled();
   });
 });

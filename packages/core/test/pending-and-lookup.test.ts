@@ -70,7 +70,8 @@ describe('lookup helpers', () => {
 
   it('submissionWindowStart refuses a sentAt that is not a time string, naming the vendor', () => {
     expect(submissionWindowStart(submission('2026-11-27T10:00:00Z'))).toBe(Date.UTC(2026, 10, 27, 9, 59));
-    for (const sentAt of [Date.UTC(2026, 10, 27), 'yesterday']) {
+    // A Date object (a JavaScript caller's, or one revived from JSON by hand) is not the ISO string asked for.
+    for (const sentAt of [Date.UTC(2026, 10, 27), 'yesterday', new Date(Date.UTC(2026, 10, 27))]) {
       let caught: unknown;
       try {
         submissionWindowStart(submission(sentAt), 'acedata');
@@ -94,6 +95,9 @@ describe('lookup helpers', () => {
     expect(promptMatches('   ', '')).toBe(false);
     expect(promptMatches('', 'a fox')).toBe(false);
     expect(promptMatches('a fox', 'a')).toBe(false);
+    // Only case is ignored, not spelling: in upper case 'ß' becomes 'SS' and would match 'ss'.
+    expect(promptMatches('eine straße', 'eine strasse')).toBe(false);
+    expect(promptMatches('Eine Straße', 'eine straße --v 7')).toBe(true);
   });
 
   it('readIfKnown: the job, undefined for not_found, any other failure as it is', async () => {

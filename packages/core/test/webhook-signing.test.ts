@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyJob, InvalidRequestError, WebhookVerificationError, webhookRequestFromFetch } from '../src/index.js';
 import {
   checkWebhookJob,
@@ -15,6 +15,10 @@ import {
   webhookJson,
   webhookProvider,
 } from '../src/provider.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 const SECRET = 'whsec_md_0123456789';
 const NOW = Date.UTC(2026, 10, 27);
@@ -220,12 +224,34 @@ describe('WebhookJobRecord', () => {
   });
 });
 
+describe('the record of issued callback URLs', () => {
+  it('a URL without a nonce takes no place in it, so a signed URL stays recorded and its callback checked', () => {
+    // Far ahead: `checkWebhookJob` reads the record with the real clock.
+    const expires = String(Date.UTC(2100, 0, 1) / 1000);
+    const urlOf = (i: number) =>
+      `https://app.example/hooks?${WEBHOOK_PARAMS.nonce}=fill-${i}&${WEBHOOK_PARAMS.expires}=${expires}`;
+    // The process-wide record keeps 10,000 URLs: these fill it, pushing out what earlier tests left.
+    for (let i = 0; i < 10_000; i++) rememberWebhookJob(urlOf(i), `acedata:job-${i}`, NOW);
+    rememberWebhookJob(`https://app.example/hooks?${WEBHOOK_PARAMS.expires}=${expires}`, 'acedata:unsigned', NOW);
+    expect(issuedWebhookJob(urlOf(0), NOW)).toBe('acedata:job-0');
+    const other = emptyJob({ provider: 'acedata', providerJobId: 'other', operation: 'imagine', status: 'succeeded' });
+    expect(() => checkWebhookJob(other, urlOf(0), 'acedata', {})).toThrow(
+      'The acedata callback names job acedata:other, but its URL was issued for job acedata:job-0: a callback URL is good for its own job only. Reject it.',
+    );
+  });
+});
+
 describe('webhook request helpers', () => {
   it('headerValue finds the asked header among several in a plain object', () => {
     const headers = { 'content-type': 'application/json', 'X-Webhook-Secret': ['s1', 's2'] };
     expect(headerValue(headers, 'x-webhook-secret')).toBe('s1');
     expect(headerValue(headers, 'Content-Type')).toBe('application/json');
     expect(headerValue(headers, 'missing')).toBeUndefined();
+  });
+
+  it('headerValue reads a plain header object on a runtime without a Headers class', () => {
+    vi.stubGlobal('Headers', undefined);
+    expect(headerValue({ 'X-Signature': 'abc' }, 'x-signature')).toBe('abc');
   });
 
   it('foreignField names the first marker field a body carries as its own key', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Pacer, sleep, timeoutSignal } from '../src/sleep.js';
 import type { StoreScope } from '../src/store-scope.js';
+import { stubNumberTimers } from './transport-support.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -105,5 +106,19 @@ describe('timeoutSignal', () => {
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(100);
     expect(timeout.signal.aborted).toBe(false);
+  });
+});
+
+describe('timeoutSignal where timers are plain numbers (browsers, Deno)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('aborts after the time, with no unref to call', async () => {
+    stubNumberTimers();
+    const { signal } = timeoutSignal(50);
+    expect(signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(signal.aborted).toBe(true);
   });
 });

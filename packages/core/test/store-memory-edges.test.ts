@@ -51,6 +51,28 @@ describe('createMemoryStore edges', () => {
     await Promise.resolve();
     expect(got).toEqual([]);
   });
+
+  it('a value found expired stays gone when the clock steps back (Date.now is wall time)', async () => {
+    let now = 0;
+    const store = createMemoryStore({ now: () => now });
+    await store.set('k', 'v', 100);
+    now = 200;
+    expect(await store.get('k')).toBeUndefined();
+    now = 50;
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('ending a subscription made before close() does not cut off one made after', async () => {
+    const store = createMemoryStore();
+    const got: string[] = [];
+    const before = await store.subscribe('ch', () => got.push('before'));
+    await store.close?.();
+    await store.subscribe('ch', (message) => got.push(message));
+    await before();
+    await store.publish('ch', 'hello');
+    await Promise.resolve();
+    expect(got).toEqual(['hello']);
+  });
 });
 
 describe('SubmissionMemo edges', () => {
@@ -62,6 +84,25 @@ describe('SubmissionMemo edges', () => {
     expect(memo.recall('a')).toBeUndefined();
     expect(() => memo.remember('b', 'B')).not.toThrow();
     expect(memo.recall('b')).toBe('B');
+  });
+
+  it('an entry found too old, by recall or by a later remember, stays forgotten when the clock steps back', () => {
+    let now = 0;
+    const recalled = new SubmissionMemo<string>({ maxAgeMs: 100, now: () => now });
+    recalled.remember('a', 'A');
+    now = 200;
+    expect(recalled.recall('a')).toBeUndefined();
+    now = 50;
+    expect(recalled.recall('a')).toBeUndefined();
+
+    now = 0;
+    const swept = new SubmissionMemo<string>({ maxAgeMs: 100, now: () => now });
+    swept.remember('a', 'A');
+    now = 200;
+    swept.remember('b', 'B');
+    now = 50;
+    expect(swept.recall('a')).toBeUndefined();
+    expect(swept.recall('b')).toBe('B');
   });
 
   it('a negative maxAgeMs keeps nothing, without failing', () => {
