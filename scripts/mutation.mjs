@@ -7,6 +7,9 @@
 //   node scripts/mutation.mjs --changed        the packages whose files changed since the previous commit
 //                                              (--base <git ref> to compare with another one)
 //   node scripts/mutation.mjs --report         print the scores of the last runs, run nothing
+//   --retest-survivors                         test every surviving mutant again instead of reusing its result
+//                                              (Stryker reuses a surviving static mutant's result even after a
+//                                              test was added for it)
 //   --threshold <percent>                      fail under it (default 90, or MJGATE_MUTATION_THRESHOLD)
 //
 // With --changed the threshold ratchets: a package whose committed score (its incremental file at the base
@@ -16,7 +19,7 @@
 // Score = killed ÷ (killed + survived), timeouts counted as killed and mutants no test reaches counted as
 // survived; mutants that do not compile (dropped by the TypeScript checker) count for neither.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -31,6 +34,7 @@ const { values, positionals } = parseArgs({
     changed: { type: 'boolean', default: false },
     base: { type: 'string', default: 'HEAD~1' },
     report: { type: 'boolean', default: false },
+    'retest-survivors': { type: 'boolean', default: false },
     threshold: { type: 'string', default: process.env.MJGATE_MUTATION_THRESHOLD ?? '90' },
   },
 });
@@ -64,6 +68,7 @@ const floors = new Map(values.changed ? packages.map((name) => [name, committedS
 if (!values.report) {
   for (const name of packages) {
     console.log(`\nmutation: ${name}`);
+    if (values['retest-survivors']) forgetSurvivors(name);
     const run = spawnSync('pnpm', ['exec', 'stryker', 'run', 'stryker.config.mjs'], {
       cwd: root,
       stdio: 'inherit',
@@ -93,6 +98,26 @@ for (const name of packages) {
 }
 console.log('\nHTML reports: reports/mutation/html/<package>.html');
 if (below > 0) fail(`${below} package(s) under their threshold: kill the survivors (see docs/testing.md).`);
+
+/**
+ * Drops the surviving and unreached mutants from the package's incremental file, so Stryker tests them
+ * again. Its incremental mode reruns a surviving mutant only when a test that covered it changed; a
+ * static mutant (a module-level value) is covered by no test in particular, so a test written to kill
+ * it would otherwise never run against it.
+ */
+function forgetSurvivors(name) {
+  const file = incrementalFile(name);
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  let forgotten = 0;
+  for (const entry of Object.values(report.files)) {
+    const kept = entry.mutants.filter((mutant) => mutant.status !== 'Survived' && mutant.status !== 'NoCoverage');
+    forgotten += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  writeFileSync(file, JSON.stringify(report));
+  console.log(`mutation: ${name}: ${forgotten} surviving mutants to test again.`);
+}
 
 /** Counts of the package's last run, read from its incremental file. */
 function scoreOf(name) {
