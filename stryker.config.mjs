@@ -94,7 +94,10 @@ export default {
   tempDirName: '.stryker-tmp',
   // Two cores shared with the rest of the work: one test runner, unless the caller asks for more.
   concurrency: Number(process.env.MJGATE_MUTATION_CONCURRENCY ?? 1),
-  timeoutMS: 10_000,
+  // A mutant is timed out (counted as killed) after twice its tests' time plus the run's overhead plus this.
+  // A static mutant reloads the whole suite, and on a loaded machine 10 s of slack timed equivalent ones out:
+  // 30 s by default, MJGATE_MUTATION_TIMEOUT_MS to change it.
+  timeoutMS: Number(process.env.MJGATE_MUTATION_TIMEOUT_MS ?? 30_000),
   timeoutFactor: 2,
   logLevel: 'info',
   fileLogLevel: 'off',

@@ -97,13 +97,6 @@ export const batchSchema = v.looseObject({
 /** `POST /midjourney/translate`. */
 export const translateSchema = v.looseObject({ content: v.string() });
 
-/** Bodies of AceData's error answers: `{error, trace_id}` with or without `success: false`, or FastAPI's `{detail}`. */
-export const errorBodySchema = v.looseObject({
-  success: v.nullish(v.boolean()),
-  error: v.nullish(v.union([errorInfoSchema, v.string()])),
-  trace_id: v.nullish(v.string()),
-});
-
 /** A result object (see `resultSchema`). */
 export type AceDataResult = InferOutput<typeof resultSchema>;
 /** A task record (see `taskRecordSchema`). */

@@ -1,6 +1,9 @@
 // What a debug log line may show of a request: no credential header, no payload dump.
 
-const SENSITIVE_HEADERS = /^(authorization|x-api-key|api-key|x-webhook-secret|cookie)$/i;
+// By how a header's name ends, not by a list of exact names: a per-call header such as
+// `Proxy-Authorization`, `x-goog-api-key`, mj-proxy's `mj-api-secret` or `X-Auth-Token` carries a
+// credential too, and hiding a harmless header costs less than printing a key.
+const SENSITIVE_HEADERS = /(authorization|api-?key|secret|token|cookie|password)$/i;
 
 const LOG_STRING_MAX = 200;
 
