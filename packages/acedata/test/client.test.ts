@@ -18,9 +18,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACEDATA_ACTION_IDS, ACEDATA_CAPABILITIES, createAceData } from '../src/index.js';
 import { recordToJob } from '../src/mapping.js';
 import type { AceDataTaskRecord } from '../src/schemas.js';
-import { BASE, client, fixture, fixtureText, KEY } from './helpers.js';
-
-type Body = Record<string, unknown>;
+import { answerPosts, BASE, client, fixture, fixtureText, KEY } from './helpers.js';
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -33,17 +31,8 @@ afterEach(() => {
 });
 
 /** Answers `path` once with `reply`, recording the JSON body sent. */
-function expectPost(path: string, reply: unknown, status = 200, base = BASE) {
-  const bodies: Body[] = [];
-  const scope = nock(base)
-    .matchHeader('authorization', `Bearer ${KEY}`)
-    .post(path)
-    .reply(status, async (request: Request) => {
-      bodies.push((await request.json()) as Body);
-      return reply;
-    });
-  return { bodies, scope };
-}
+const expectPost = (path: string, reply: unknown, status = 200, base = BASE) =>
+  answerPosts(path, [reply], { status, base });
 
 const ack = (id = 'b726a27a-f379-4d91-b569-cfe4b7b299ee') => ({ task_id: id });
 const succeededGrid = () => fixture<AceDataTaskRecord>('task-succeeded.json');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { MjGateError } from '@mjgate/core';
+import nock from 'nock';
 import { type AceDataOptions, createAceData } from '../src/index.js';
 
 export const BASE = 'https://api.acedata.cloud';
@@ -33,4 +34,22 @@ export async function failure(promise: Promise<unknown>): Promise<MjGateError> {
     return error as MjGateError;
   }
   throw new Error('expected a failure');
+}
+
+/**
+ * Answers POSTs to `path` that carry the client's key with `replies`, one per request in turn (with
+ * `status`), recording each JSON body sent.
+ */
+export function answerPosts(path: string, replies: unknown[], { status = 200, base = BASE } = {}) {
+  const bodies: Array<Record<string, unknown>> = [];
+  let index = 0;
+  const scope = nock(base)
+    .matchHeader('authorization', `Bearer ${KEY}`)
+    .post(path)
+    .times(replies.length)
+    .reply(status, async (request: Request) => {
+      bodies.push((await request.json()) as Record<string, unknown>);
+      return replies[index++] as nock.Body;
+    });
+  return { bodies, scope };
 }

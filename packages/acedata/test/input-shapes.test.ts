@@ -6,9 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACEDATA_ACTION_IDS } from '../src/index.js';
 import { recordToJob } from '../src/mapping.js';
 import type { AceDataTaskRecord } from '../src/schemas.js';
-import { BASE, client, failure, fixture, KEY } from './helpers.js';
-
-type Body = Record<string, unknown>;
+import { answerPosts, client, failure, fixture } from './helpers.js';
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -23,17 +21,7 @@ const PARENT_ID = '7489df4c-ef03-4de0-b598-e9a590793434';
 const PARENT_IMAGE_ID = '1259525319472185344';
 
 /** Acknowledges one submission to `path`, recording the JSON body sent. */
-function acknowledge(path: string) {
-  const bodies: Body[] = [];
-  const scope = nock(BASE)
-    .matchHeader('authorization', `Bearer ${KEY}`)
-    .post(path)
-    .reply(200, async (request: Request) => {
-      bodies.push((await request.json()) as Body);
-      return { task_id: TASK };
-    });
-  return { bodies, scope };
-}
+const acknowledge = (path: string) => answerPosts(path, [{ task_id: TASK }]);
 
 /** A finished grid that offers every AceData action. */
 function parentJob(): Job {

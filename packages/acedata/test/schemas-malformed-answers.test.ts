@@ -5,9 +5,7 @@ import { InvalidRequestError, ResponseValidationError } from '@mjgate/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AceDataTaskRecord } from '../src/schemas.js';
-import { BASE, client, failure, fixture, KEY } from './helpers.js';
-
-type Body = Record<string, unknown>;
+import { answerPosts, client, failure, fixture } from './helpers.js';
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -17,21 +15,6 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-/** Answers `path` with `replies`, one per request in turn, recording the JSON bodies sent. */
-function answer(path: string, ...replies: unknown[]) {
-  const bodies: Body[] = [];
-  let index = 0;
-  const scope = nock(BASE)
-    .matchHeader('authorization', `Bearer ${KEY}`)
-    .post(path)
-    .times(replies.length)
-    .reply(200, async (request: Request) => {
-      bodies.push((await request.json()) as Body);
-      return replies[index++] as Body;
-    });
-  return { bodies, scope };
-}
-
 const TASK = '7489df4c-ef03-4de0-b598-e9a590793434';
 const succeeded = () => fixture<AceDataTaskRecord>('task-succeeded.json');
 /** Reads are retried on a bad answer; one attempt is enough to see how it is reported. */
@@ -39,7 +22,7 @@ const once = () => client({ maxRetries: 0 });
 
 describe('a submission answer of the wrong shape', () => {
   it('a task_id that is a number is no job: AceData answered with the wrong shape', async () => {
-    answer('/midjourney/imagine', { success: true, task_id: 12345 });
+    answerPosts('/midjourney/imagine', [{ success: true, task_id: 12345 }]);
     const error = await failure(client().imagine({ prompt: 'a red fox' }));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error.provider).toBe('acedata');
@@ -51,7 +34,7 @@ describe('a submission answer of the wrong shape', () => {
   });
 
   it('an error code that is a number is no refusal AceData documents: the shape is wrong', async () => {
-    answer('/midjourney/imagine', { success: false, error: { code: 400, message: 'bad prompt' } });
+    answerPosts('/midjourney/imagine', [{ success: false, error: { code: 400, message: 'bad prompt' } }]);
     const error = await failure(client().imagine({ prompt: 'a red fox' }));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error).not.toBeInstanceOf(InvalidRequestError);
@@ -63,7 +46,7 @@ describe('a submission answer of the wrong shape', () => {
 
 describe('a task record of the wrong shape', () => {
   it('a recorded prompt that is not a text makes the record unreadable', async () => {
-    answer('/midjourney/tasks', { ...succeeded(), request: { action: 'generate', prompt: 42 } });
+    answerPosts('/midjourney/tasks', [{ ...succeeded(), request: { action: 'generate', prompt: 42 } }]);
     const error = await failure(once().get(`acedata:${TASK}`));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error.message).toBe(
@@ -77,12 +60,11 @@ describe('a task record of the wrong shape', () => {
 describe('a retrieve_batch answer of the wrong shape', () => {
   it('a record whose id is a number is not left out as unknown: each job is asked for on its own', async () => {
     const running = fixture<AceDataTaskRecord>('task-running.json');
-    const { bodies } = answer(
-      '/midjourney/tasks',
+    const { bodies } = answerPosts('/midjourney/tasks', [
       { items: [{ ...running, id: 12345 }, succeeded()], count: 2 },
       running,
       succeeded(),
-    );
+    ]);
     const jobs = await once().getMany([`acedata:${running.id}`, `acedata:${TASK}`]);
     expect(jobs.map((job) => [job.id, job.status])).toEqual([
       [`acedata:${running.id}`, 'running'],
@@ -96,7 +78,7 @@ describe('a retrieve_batch answer of the wrong shape', () => {
   });
 
   it('a task listing without items is a retryable ResponseValidationError naming the field', async () => {
-    answer('/midjourney/tasks', { count: 0 });
+    answerPosts('/midjourney/tasks', [{ count: 0 }]);
     const sentAt = new Date(Date.now() - 10_000).toISOString();
     const error = await failure(
       once().findSubmission({ provider: 'acedata', operation: 'imagine', sentAt, prompt: 'a red fox' }),
@@ -112,7 +94,7 @@ describe('a retrieve_batch answer of the wrong shape', () => {
 
 describe('a translate answer without content', () => {
   it('is a ResponseValidationError naming the missing field, not an undefined text', async () => {
-    answer('/midjourney/translate', { success: true, text: 'a red fox' });
+    answerPosts('/midjourney/translate', [{ success: true, text: 'a red fox' }]);
     const error = await failure(once().translate('一只红狐狸'));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error.message).toBe(
