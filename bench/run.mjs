@@ -40,7 +40,10 @@ const scripts = readdirSync(benchDir)
 /** Runs one script; resolves with the figures it printed (its other output goes to stderr). */
 function runScript(file) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(benchDir, file)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', join(benchDir, file)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const figures = [];
     let buffer = '';
     const take = (line) => {

@@ -6,7 +6,9 @@
 // - At scale: 1,000 jobs of 60 s submitted over 10 s by this process, then waited on all at once by
 //   one client in a child process of its own (so RSS is the waits' alone) — the extra RSS at the peak
 //   over the warmed-up baseline, and how many fewer status requests they cost than a naive poller
-//   (one `get()` per job every 2 s, in its own process beside them).
+//   (one `get()` per job every 2 s, in its own process beside them). For ImaginePro, which reads one
+//   job per request, two more anchors: bare `fetch`, and bare ky (what the transport is built on),
+//   each making as many status reads as its waits made.
 // Run through `pnpm bench` (after `pnpm build`), or alone: node bench/waiting.ts (about 4 minutes;
 // `--scale-only` skips the per-job part; MJGATE_BENCH_JOBS / _WAITS / _VENDORS shrink it).
 import { spawn } from 'node:child_process';
@@ -215,7 +217,9 @@ async function perJob(sim: BenchSimulator): Promise<void> {
  * Submits `SCALE` jobs over 10 s from this process, then runs one scale measurement on them in a
  * child process of its own (ids on its stdin); resolves with what the child printed.
  */
-async function scaleChild(vendor: Vendor, mode: 'mjgate' | 'naive', baseURL: string): Promise<ScaleResult> {
+type ScaleMode = 'mjgate' | 'naive' | 'fetch' | 'ky';
+
+async function scaleChild(vendor: Vendor, mode: ScaleMode, baseURL: string, reads = 0): Promise<ScaleResult> {
   const submitter = await clientOf(vendor, baseURL, { status: 0 });
   const submitted: Promise<BenchJob>[] = [];
   for (let i = 0; i < SCALE; i++) {
@@ -224,7 +228,8 @@ async function scaleChild(vendor: Vendor, mode: 'mjgate' | 'naive', baseURL: str
   }
   const jobs = await Promise.all(submitted);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', import.meta.filename, '--scale', vendor, mode, baseURL], {
+    const args = ['--expose-gc', import.meta.filename, '--scale', vendor, mode, baseURL, String(reads)];
+    const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -254,7 +259,7 @@ interface ScaleResult {
  * client. The baseline is taken after 200 warm-up reads, so the extra RSS is what the waits add to a
  * client in use.
  */
-async function runScale(vendor: Vendor, mode: 'mjgate' | 'naive', baseURL: string): Promise<void> {
+async function runScale(vendor: Vendor, mode: ScaleMode, baseURL: string, reads: number): Promise<void> {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
   const jobs = JSON.parse(input) as BenchJob[];
@@ -283,13 +288,28 @@ async function runScale(vendor: Vendor, mode: 'mjgate' | 'naive', baseURL: strin
   const started = Date.now();
   let finished = 0;
   let onePerJob = 0;
-  await Promise.all(
-    jobs.map(async (job) => {
-      await (mode === 'naive' ? pollFixed(client, job, NAIVE_MS) : client.wait(job));
-      finished += 1;
-      onePerJob += Math.ceil((Date.now() - started) / NAIVE_MS);
-    }),
-  );
+  if (mode === 'fetch' || mode === 'ky') {
+    // `reads` status reads with bare fetch or ky, 20 at a time, round the jobs: the memory that many
+    // reads cost without mjgate (measured: their pace, 100/s or as fast as they go, changes it little).
+    if (vendor !== 'imaginepro') throw new Error(`bare reads are ImaginePro's status reads only, not ${vendor}'s`);
+    const read = await bareReader(mode, baseURL);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < reads) await read(jobs[next++ % jobs.length]!);
+      }),
+    );
+    counter.status = reads;
+    finished = jobs.length;
+  } else {
+    await Promise.all(
+      jobs.map(async (job) => {
+        await (mode === 'naive' ? pollFixed(client, job, NAIVE_MS) : client.wait(job));
+        finished += 1;
+        onePerJob += Math.ceil((Date.now() - started) / NAIVE_MS);
+      }),
+    );
+  }
   clearInterval(sampler);
   const result: ScaleResult = {
     extraRssMb: (peak - baseline) / 2 ** 20,
@@ -299,6 +319,30 @@ async function runScale(vendor: Vendor, mode: 'mjgate' | 'naive', baseURL: strin
     seconds: (Date.now() - started) / 1000,
   };
   console.log(JSON.stringify(result));
+}
+
+/**
+ * One ImaginePro status read (§3.2) with bare `fetch` (the body parsed as the client does), or with
+ * bare ky as the transport calls it (its retry and timeout off, a signal of the call's own).
+ */
+async function bareReader(how: 'fetch' | 'ky', baseURL: string): Promise<(job: BenchJob) => Promise<void>> {
+  const headers = { authorization: `Bearer ${KEY}`, accept: 'application/json' };
+  const url = (job: BenchJob) => `${baseURL}/api/v1/message/fetch/${job.providerJobId}`;
+  if (how === 'ky') {
+    // ky as core depends on it: the same version the transport runs.
+    const { default: ky } = await import(
+      pathToFileURL(join(root, 'packages', 'core', 'node_modules', 'ky', 'distribution', 'index.js')).href
+    );
+    return async (job) => {
+      const signal = new AbortController().signal;
+      await ky.get(url(job), { headers, retry: 0, timeout: false, signal }).json();
+    };
+  }
+  return async (job) => {
+    const response = await fetch(url(job), { headers });
+    if (!response.ok) throw new Error(`the status read answered ${response.status}`);
+    JSON.parse(await response.text());
+  };
 }
 
 async function main(): Promise<void> {
@@ -316,6 +360,13 @@ async function main(): Promise<void> {
     // The anchor runs after them: its load on the simulator would slow their answers.
     console.error('scale anchor: a naive poller …');
     const naive = await scaleChild('apiframe', 'naive', sim.urls.apiframe);
+    const imagineproReads = ours[vendors.indexOf('imaginepro')]?.statusRequests;
+    const bare = imagineproReads
+      ? {
+          fetch: await scaleChild('imaginepro', 'fetch', sim.urls.imaginepro, imagineproReads),
+          ky: await scaleChild('imaginepro', 'ky', sim.urls.imaginepro, imagineproReads),
+        }
+      : undefined;
     const goals: Partial<Record<Vendor, number>> = { apiframe: 25, acedata: 40 };
     vendors.forEach((vendor, i) => {
       const result = ours[i]!;
@@ -323,7 +374,15 @@ async function main(): Promise<void> {
       print({
         figure: `${SCALE.toLocaleString('en')} concurrent waits: extra RSS, ${NAMES[vendor]}`,
         unit: 'MB',
-        anchor: { 'a naive poller': naive.extraRssMb },
+        anchor: {
+          'a naive poller': naive.extraRssMb,
+          ...(vendor === 'imaginepro' && bare
+            ? {
+                [`bare fetch, the same ${imagineproReads} reads`]: bare.fetch.extraRssMb,
+                [`bare ky, the same ${imagineproReads} reads`]: bare.ky.extraRssMb,
+              }
+            : {}),
+        },
         value: result.extraRssMb,
         goal: '≤ 50',
         pass: result.extraRssMb <= 50 && result.finished === SCALE,
@@ -345,13 +404,14 @@ async function main(): Promise<void> {
       });
     });
     console.error(`  naive: ${JSON.stringify(naive)}`);
+    if (bare) console.error(`  bare fetch: ${JSON.stringify(bare.fetch)}\n  bare ky: ${JSON.stringify(bare.ky)}`);
   } finally {
     await sim.close();
   }
 }
 
 if (process.argv[2] === '--scale') {
-  await runScale(process.argv[3] as Vendor, process.argv[4] as 'mjgate' | 'naive', process.argv[5]!);
+  await runScale(process.argv[3] as Vendor, process.argv[4] as ScaleMode, process.argv[5]!, Number(process.argv[6]));
 } else {
   await main();
 }
