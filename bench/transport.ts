@@ -21,7 +21,7 @@ const { default: ky } = await import(
 
 /** APIFRAME's own JS client: none is published on npm, so the measured ratio stands in. */
 const VENDOR_CLIENT_RATIO = 1.22;
-const ROUNDS = Number(process.env.MJGATE_BENCH_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.MJGATE_BENCH_ROUNDS ?? 21);
 const CALLS = 500;
 const KEY = 'bench-key';
 
