@@ -57,6 +57,17 @@ console.log(job.images.map((image) => image.url));
   },
 ];
 
+/** How every bundle here is built: for the browser, as ESM, minified, kept in memory. */
+const BUILD = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2023',
+  write: false,
+  logLevel: 'silent',
+} as const;
+
 /**
  * The chosen stack alone — ky, p-retry and the valibot functions core bundles for the adapters — as
  * the same build would ship it: the part of every app's size no change to mjgate's own code can cut.
@@ -74,13 +85,7 @@ globalThis.stack = [ky, pRetry, v];
       loader: 'js',
     },
     alias: { '@mjgate/core/valibot': join(root, 'packages', 'core', 'dist', 'valibot.js') },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    write: false,
-    logLevel: 'silent',
+    ...BUILD,
   });
   return result.outputFiles.reduce((sum, file) => sum + gzipSync(file.contents, { level: 9 }).length / 1024, 0);
 }
@@ -91,19 +96,13 @@ for (const app of apps) {
     stdin: { contents: app.code, resolveDir: join(root, 'packages', 'mjgate'), loader: 'js' },
     // The facade's own name, resolved from its folder as an app's node_modules would.
     alias: { mjgate: join(root, 'packages', 'mjgate', 'dist', 'index.js') },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
+    ...BUILD,
     // Split as an app's bundler does, so what loads on first use (ky, p-retry; the facade's adapters)
     // is told apart from what loads with the app; the goal is checked against everything, the split
     // is information.
     splitting: true,
     outdir: join(root, 'bench', '.bundle'),
     metafile: true,
-    write: false,
-    logLevel: 'silent',
   });
   const outputs = result.metafile.outputs;
   /** The chunks `roots` load before they run: themselves and their static imports, transitively. */

@@ -213,20 +213,30 @@ async function perJob(sim: BenchSimulator): Promise<void> {
   }
 }
 
-/**
- * Submits `SCALE` jobs over 10 s from this process, then runs one scale measurement on them in a
- * child process of its own (ids on its stdin); resolves with what the child printed.
- */
 type ScaleMode = 'mjgate' | 'naive' | 'fetch' | 'ky';
 
-async function scaleChild(vendor: Vendor, mode: ScaleMode, baseURL: string, reads = 0): Promise<ScaleResult> {
+/** Submits `SCALE` jobs over 10 s from this process, as they are for one scale measurement. */
+async function submitScaleJobs(vendor: Vendor, baseURL: string): Promise<BenchJob[]> {
   const submitter = await clientOf(vendor, baseURL, { status: 0 });
   const submitted: Promise<BenchJob>[] = [];
   for (let i = 0; i < SCALE; i++) {
     if (i % 10 === 0) await sleep((10_000 * 10) / SCALE);
     submitted.push(submitter.imagine({ prompt: `a red fox number ${i}` }));
   }
-  const jobs = await Promise.all(submitted);
+  return Promise.all(submitted);
+}
+
+/**
+ * Runs one scale measurement on `jobs` in a child process of its own (ids on its stdin); resolves
+ * with what the child printed.
+ */
+async function scaleChild(
+  vendor: Vendor,
+  mode: ScaleMode,
+  baseURL: string,
+  jobs: BenchJob[],
+  reads = 0,
+): Promise<ScaleResult> {
   return new Promise((resolve, reject) => {
     const args = ['--expose-gc', import.meta.filename, '--scale', vendor, mode, baseURL, String(reads)];
     const child = spawn(process.execPath, args, {
@@ -356,17 +366,29 @@ async function main(): Promise<void> {
     console.error(`scale: ${SCALE} concurrent waits per vendor (each in its own process) …`);
     const only = process.env.MJGATE_BENCH_VENDORS?.split(',') as Vendor[] | undefined;
     const vendors = only ?? VENDORS;
-    const ours = await Promise.all(vendors.map((vendor) => scaleChild(vendor, 'mjgate', sim.urls[vendor])));
+    const ours = await Promise.all(
+      vendors.map(async (vendor) =>
+        scaleChild(vendor, 'mjgate', sim.urls[vendor], await submitScaleJobs(vendor, sim.urls[vendor])),
+      ),
+    );
     // The anchor runs after them: its load on the simulator would slow their answers.
     console.error('scale anchor: a naive poller …');
-    const naive = await scaleChild('apiframe', 'naive', sim.urls.apiframe);
+    const naive = await scaleChild(
+      'apiframe',
+      'naive',
+      sim.urls.apiframe,
+      await submitScaleJobs('apiframe', sim.urls.apiframe),
+    );
     const imagineproReads = ours[vendors.indexOf('imaginepro')]?.statusRequests;
-    const bare = imagineproReads
-      ? {
-          fetch: await scaleChild('imaginepro', 'fetch', sim.urls.imaginepro, imagineproReads),
-          ky: await scaleChild('imaginepro', 'ky', sim.urls.imaginepro, imagineproReads),
-        }
-      : undefined;
+    // Both bare runs read one set of jobs: a few seconds apart, still running.
+    const bareJobs = imagineproReads ? await submitScaleJobs('imaginepro', sim.urls.imaginepro) : undefined;
+    const bare =
+      imagineproReads && bareJobs
+        ? {
+            fetch: await scaleChild('imaginepro', 'fetch', sim.urls.imaginepro, bareJobs, imagineproReads),
+            ky: await scaleChild('imaginepro', 'ky', sim.urls.imaginepro, bareJobs, imagineproReads),
+          }
+        : undefined;
     const goals: Partial<Record<Vendor, number>> = { apiframe: 25, acedata: 40 };
     vendors.forEach((vendor, i) => {
       const result = ours[i]!;
