@@ -355,6 +355,16 @@ async function bareReader(how: 'fetch' | 'ky', baseURL: string): Promise<(job: B
   };
 }
 
+/** The bare `fetch` and bare ky scale runs, each making `reads` ImaginePro status reads. */
+async function bareScale(baseURL: string, reads: number): Promise<Record<'fetch' | 'ky', ScaleResult>> {
+  // Both read one set of jobs: a few seconds apart, still running.
+  const jobs = await submitScaleJobs('imaginepro', baseURL);
+  return {
+    fetch: await scaleChild('imaginepro', 'fetch', baseURL, jobs, reads),
+    ky: await scaleChild('imaginepro', 'ky', baseURL, jobs, reads),
+  };
+}
+
 async function main(): Promise<void> {
   const { startSimulator } = await load('simulator');
   const sim: BenchSimulator = await startSimulator({ speed: SPEED, apiKey: KEY, credits: 1e12, log: () => {} });
@@ -380,15 +390,7 @@ async function main(): Promise<void> {
       await submitScaleJobs('apiframe', sim.urls.apiframe),
     );
     const imagineproReads = ours[vendors.indexOf('imaginepro')]?.statusRequests;
-    // Both bare runs read one set of jobs: a few seconds apart, still running.
-    const bareJobs = imagineproReads ? await submitScaleJobs('imaginepro', sim.urls.imaginepro) : undefined;
-    const bare =
-      imagineproReads && bareJobs
-        ? {
-            fetch: await scaleChild('imaginepro', 'fetch', sim.urls.imaginepro, bareJobs, imagineproReads),
-            ky: await scaleChild('imaginepro', 'ky', sim.urls.imaginepro, bareJobs, imagineproReads),
-          }
-        : undefined;
+    const bare = imagineproReads ? await bareScale(sim.urls.imaginepro, imagineproReads) : undefined;
     const goals: Partial<Record<Vendor, number>> = { apiframe: 25, acedata: 40 };
     vendors.forEach((vendor, i) => {
       const result = ours[i]!;
