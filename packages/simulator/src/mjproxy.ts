@@ -214,7 +214,10 @@ export function mjProxyRoutes(state: SimState, options: MjProxyOptions = {}): Ve
       // The first half of the wait is the proxy's own queue (NOT_START), the second Midjourney's (SUBMITTED).
       // (a confirmed modal waits from its confirmation, not from the action that created it)
       const from = typeof job.data.queuedFrom === 'number' ? job.data.queuedFrom : job.start;
-      const submitted = at >= from + (job.start + job.queuedMs - from) / 2;
+      // The epsilon absorbs floating-point error, as in phaseOf: with a start time like 1000.003,
+      // `start + 15` came out below `start + (start + 30 - start) / 2`, so a clock stepped exactly
+      // half-way still read NOT_START.
+      const submitted = at - from + 1e-6 >= (job.start + job.queuedMs - from) / 2;
       if (submitted) return { status: 'SUBMITTED', progress: '0%' };
       // new-api's own row before its first upstream sync (§2.4); trueai has no progress before start (§2.5).
       if (newApi) return { status: '', progress: '0%' };

@@ -1,6 +1,6 @@
 // The simulator's clock: paused and stepped by a test, and, left running on a busy machine, late but never
 // wrong — events keep their order and content, and answers depend on the jobs' deadlines, not on the load.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../src/clock';
 import { type Simulator, startSimulator, TIMINGS } from '../src/index';
 import { call, pollUntil, startReceiver } from './helpers';
@@ -201,6 +201,39 @@ describe('progress at an event’s own moment', () => {
         const job = { start, queuedMs: 12.34, runMs, createdAt: 0 } as unknown as Parameters<typeof phaseOf>[0];
         const half = start + 12.34 + runMs * 0.5;
         expect(phaseOf(job, half).progress, `start ${start}, runMs ${runMs}`).toBe(50);
+      }
+    }
+  });
+});
+
+describe('the proxy queue at its own moment', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads an mjproxy task SUBMITTED once the clock is stepped exactly half-way through its wait, whatever the start time’s floating point', async () => {
+    // A start time like 1000.003 (a performance.now() value) made `start + 15` come out below
+    // `start + (start + 30 - start) / 2`: the task stepped half-way still read NOT_START, and the
+    // trueai dialect's test in mjproxy.test.ts failed in a CI run whose start time was such a value.
+    for (const start of [1000.003, 1234.567, 98765.4321]) {
+      const now = vi.spyOn(performance, 'now').mockReturnValue(start);
+      const sim = await startSimulator({ apiKey: 'k', paused: true, mjproxy: { dialect: 'trueai' }, log: () => {} });
+      now.mockRestore();
+      try {
+        const headers = { 'mj-api-secret': 'k' };
+        const { body } = await call<{ result: string }>(`${sim.urls.mjproxy}/mj/submit/imagine`, {
+          body: { prompt: 'a red fox' },
+          headers,
+        });
+        const status = async () =>
+          (await call<{ status: string }>(`${sim.urls.mjproxy}/mj/task/${body.result}/fetch`, { headers })).body.status;
+        expect(await status(), `start ${start}`).toBe('NOT_START');
+        sim.clock.advance(TIMINGS.grid[0] / 2);
+        expect(await status(), `start ${start}`).toBe('SUBMITTED');
+        sim.clock.advance(TIMINGS.grid[0] / 2);
+        expect(await status(), `start ${start}`).toBe('IN_PROGRESS');
+      } finally {
+        await sim.close();
       }
     }
   });
