@@ -6,6 +6,7 @@
 // Each figure also shows bare ky against the same anchor: the transport makes its requests with ky
 // (the chosen stack), so ky's own ratio is the most any client built on it could reach.
 // Run through `pnpm bench` (after `pnpm build`), or alone: node --expose-gc bench/transport.ts
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -78,6 +79,30 @@ try {
     const over = perCall.get(b)!;
     return median(perCall.get(a)!.map((ms, round) => ms / over[round]!));
   };
+  /**
+   * Bytes allocated per call (client and simulator together, as the CPU time), sampled by V8's heap
+   * profiler with collected objects counted: what a call leaves for the garbage collector, whose work
+   * is much of what get() spends over ky (counted with callgrind, docs/performance.md).
+   */
+  const allocatedPerCall = async (call: () => Promise<unknown>) => {
+    const session = new Session();
+    session.connect();
+    try {
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 256,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      for (let i = 0; i < CALLS; i++) await call();
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      type Node = { selfSize: number; children: Node[] };
+      const total = (node: Node): number => node.children.reduce((sum, child) => sum + total(child), node.selfSize);
+      return total(profile.head as Node) / CALLS / 1024;
+    } finally {
+      session.disconnect();
+    }
+  };
+  const allocated = { ky: await allocatedPerCall(contenders.ky!), get: await allocatedPerCall(contenders.get!) };
   const fetchMs = median(perCall.get('fetch')!);
   const kyMs = median(perCall.get('ky')!);
   const getMs = median(perCall.get('get')!);
@@ -86,7 +111,12 @@ try {
     JSON.stringify({
       figure: 'get() time over a bare ky call (APIFRAME /fetch)',
       unit: '%',
-      anchor: { 'ky (CPU ms/call)': kyMs, 'get() (CPU ms/call)': getMs },
+      anchor: {
+        'ky (CPU ms/call)': kyMs,
+        'get() (CPU ms/call)': getMs,
+        'ky (kB allocated/call)': allocated.ky,
+        'get() (kB allocated/call)': allocated.get,
+      },
       value: overKy,
       goal: '≤ +5',
       pass: overKy <= 5,

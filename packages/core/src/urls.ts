@@ -26,6 +26,20 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 const MAX_LENGTH = 8_192;
 
 /**
+ * How many accepted URLs {@link httpUrl} remembers. A read's result URLs are checked twice in a row
+ * (by the adapter's mapping, then by core's output guard), and again when the job is read again; each
+ * check parsed a `URL`: 3.2 of the 18 KB an APIFRAME status read allocated beyond a bare ky call,
+ * and collecting that garbage is about 40 % of the instructions a read spends over ky (issue 13,
+ * docs/performance.md). 256 holds the URLs of dozens of reads in flight; cleared, not evicted one by
+ * one, when full, so a remembered URL costs one lookup, and at most 256 URLs (8,192 characters each
+ * at most) are held.
+ */
+export const REMEMBERED_URLS = 256;
+
+/** Strings {@link httpUrl} accepted lately, and what it returned for each (the string trimmed). */
+const accepted = new Map<string, string>();
+
+/**
  * `value` when it is an absolute `http:` or `https:` URL with a host, else `undefined`.
  *
  * Leading and trailing whitespace is trimmed (vendors pad them). Anything else odd is refused rather
@@ -36,6 +50,8 @@ const MAX_LENGTH = 8_192;
  */
 export function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  const known = accepted.get(value);
+  if (known !== undefined) return known;
   const text = value.trim();
   if (text === '' || text.length > MAX_LENGTH) return undefined;
   if (UNSAFE_CHARACTERS.test(text) || LONE_SURROGATE.test(text)) return undefined;
@@ -50,6 +66,8 @@ export function httpUrl(value: unknown): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.hostname === '' || url.username !== '' || url.password !== '') return undefined;
+  if (accepted.size >= REMEMBERED_URLS) accepted.clear();
+  accepted.set(value, text);
   return text;
 }
 

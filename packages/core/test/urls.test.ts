@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpUrl } from '../src/index.js';
 import { httpUrls } from '../src/provider.js';
+import { REMEMBERED_URLS } from '../src/urls.js';
 
 describe('httpUrl', () => {
   it.each([
@@ -102,6 +103,58 @@ describe('httpUrl', () => {
       }),
       { seed: 10_005, numRuns: 2_000 },
     );
+  });
+});
+
+describe('httpUrl remembers the URLs it accepted', () => {
+  // A new copy of the module for each test: nothing remembered from another test answers for it.
+  beforeEach(() => {
+    vi.resetModules();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const loadUrls = () => import('../src/urls.js');
+  const countParses = () => vi.spyOn(globalThis, 'URL');
+  const urls = (count: number, name: string) =>
+    Array.from({ length: count }, (_, i) => `https://cdn.example.com/${name}/${i}.png`);
+
+  it('answers a URL checked again without parsing it again, the same as the first time', async () => {
+    const { httpUrl } = await loadUrls();
+    const url = 'https://cdn.example.com/a.png';
+    const parses = countParses();
+    expect(httpUrl(url)).toBe(url);
+    expect(httpUrl(url)).toBe(url);
+    expect(httpUrl(`  ${url}\n`)).toBe(url);
+    expect(httpUrl(`  ${url}\n`)).toBe(url);
+    // Once for the URL, once for its padded form (remembered as written, answered trimmed).
+    expect(parses).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not remember what it refused', async () => {
+    const { httpUrl } = await loadUrls();
+    const parses = countParses();
+    for (let i = 0; i < 3; i++) {
+      expect(httpUrl('https://cdn.example.com/a.png\u0000')).toBeUndefined();
+      expect(httpUrl('https://user@cdn.example.com/a.png')).toBeUndefined();
+    }
+    // The NUL is refused before parsing; the credentials only after, each time.
+    expect(parses).toHaveBeenCalledTimes(3);
+  });
+
+  it(`holds the last ${REMEMBERED_URLS} URLs, then starts again`, async () => {
+    const { httpUrl } = await loadUrls();
+    const full = urls(REMEMBERED_URLS, 'full');
+    for (const url of full) httpUrl(url);
+    const parses = countParses();
+    for (const url of full) expect(httpUrl(url)).toBe(url);
+    expect(parses).not.toHaveBeenCalled();
+    // One more: it starts again with that one alone.
+    httpUrl('https://cdn.example.com/one-more.png');
+    expect(parses).toHaveBeenCalledTimes(1);
+    expect(httpUrl(full[0])).toBe(full[0]);
+    expect(httpUrl('https://cdn.example.com/one-more.png')).toBe('https://cdn.example.com/one-more.png');
+    expect(parses).toHaveBeenCalledTimes(2);
   });
 });
 
