@@ -29,7 +29,7 @@ const MAX_LENGTH = 8_192;
  * How many accepted URLs {@link httpUrl} remembers. A read's result URLs are checked twice in a row
  * (by the adapter's mapping, then by core's output guard), and again when the job is read again; each
  * check parsed a `URL`: 3.2 of the 18 KB an APIFRAME status read allocated beyond a bare ky call,
- * and collecting that garbage is about 40 % of the instructions a read spends over ky (issue 13,
+ * where collecting those 18 KB is about 40 % of the instructions the read spends over ky (issue 13,
  * docs/performance.md). 256 holds the URLs of dozens of reads in flight; cleared, not evicted one by
  * one, when full, so a remembered URL costs one lookup, and at most 256 URLs (8,192 characters each
  * at most) are held.
