@@ -122,10 +122,12 @@ function containsSecret(value: unknown, secrets: readonly string[]): boolean {
   while (stack.length > 0) {
     const item = stack.pop();
     if (typeof item === 'string') {
-      if (secrets.some((secret) => item.includes(secret))) return true;
+      for (const secret of secrets) if (item.includes(secret)) return true;
     } else if (item && typeof item === 'object' && !seen.has(item)) {
       seen.add(item);
-      for (const [key, entry] of Object.entries(item)) stack.push(key, entry);
+      // Keys and values pushed one by one: `Object.entries` made an array per key of every job's raw body.
+      if (Array.isArray(item)) for (const entry of item) stack.push(entry);
+      else for (const key of Object.keys(item)) stack.push(key, (item as Record<string, unknown>)[key]);
     }
   }
   return false;

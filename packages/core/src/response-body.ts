@@ -45,6 +45,9 @@ export function salvageField(text: string, field: string): string | undefined {
   return match?.[1] ?? match?.[2];
 }
 
+/** `TextDecoder.decode` options for a chunk that may end inside a character. */
+const STREAM = { stream: true } as const;
+
 /**
  * The body as text, read chunk by chunk so that `partial.text` holds what arrived if the stream
  * breaks, and so that a body past `maxBytes` is refused without being read to its end. Rejects when
@@ -62,18 +65,26 @@ export async function readText(
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let bytes = 0;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
+  // An abort cancels the reader, which ends a pending read at once (a custom fetch may ignore the
+  // signal): one listener for the whole body, not a race per chunk (issue 13: garbage of every read).
+  const onAbort = () => {
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     while (true) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // fetch errors its own body stream when the signal aborts: the caller gets the signal's reason.
+        throw signal.aborted ? signal.reason : error;
+      }
+      if (signal.aborted) throw signal.reason;
+      const { done, value } = chunk;
       if (done) break;
       bytes += value.byteLength;
-      partial.text += decoder.decode(value, { stream: true });
+      partial.text += decoder.decode(value, STREAM);
       if (bytes > maxBytes) throw new RangeError(`the body is larger than ${maxBytes} bytes`);
     }
     partial.text += decoder.decode();

@@ -43,6 +43,12 @@ export type CallKind = 'read' | 'submit';
 
 export type { HttpFailure } from './http-errors.js';
 
+/** What every call sends before the client's, the call's and the credentials' headers. */
+const BASE_HEADERS: Readonly<Record<string, string>> = {
+  accept: 'application/json',
+  'user-agent': `mjgate/${VERSION}`,
+};
+
 // ky is loaded on the first request, not at import: its module-level feature probe builds a
 // `Request`, which loads Node's whole fetch implementation (~70 % of a cold import of an adapter).
 // The first request needs fetch anyway; later ones use the loaded instance without awaiting.
@@ -141,11 +147,19 @@ export class HttpTransport {
   readonly baseUrl: string;
   readonly #config: TransportConfig;
   readonly #pacers: Partial<Record<CallKind, Pacer>>;
+  /**
+   * The headers of a call that adds none of its own, built once: ky copies them into a `Headers`
+   * anyway, and spreading four objects on every call was garbage of every read (issue 13).
+   */
+  readonly #plainHeaders: Record<string, string> | undefined;
 
   constructor(config: TransportConfig) {
     this.#config = config;
     this.provider = config.provider;
     this.baseUrl = checkedBaseUrl(config.baseUrl, config.provider);
+    // The client's own `headers` stay read on every call (they are the caller's object), so only a
+    // client without them shares one set.
+    this.#plainHeaders = config.headers ? undefined : { ...BASE_HEADERS, ...config.authHeaders };
     // Creating a client is when ky starts loading (not importing mjgate): by the first request it is
     // usually there, and a test that turns on fake timers after creating a client finds it loaded.
     loadKy().catch(() => {});
@@ -285,9 +299,11 @@ export class HttpTransport {
         },
       );
     }
+    // The base URL was checked when the client was made and the path starts at its root, so without
+    // a query the two need no parsing here: `Request` parses the URL anyway (issue 13: per-call garbage).
+    if (spec.query === undefined) return this.baseUrl + spec.path;
     const url = new URL(this.baseUrl + spec.path);
-    for (const [k, val] of Object.entries(spec.query ?? {}))
-      if (val !== undefined) url.searchParams.set(k, String(val));
+    for (const [k, val] of Object.entries(spec.query)) if (val !== undefined) url.searchParams.set(k, String(val));
     return url.toString();
   }
 
@@ -297,18 +313,43 @@ export class HttpTransport {
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
     streaming = false,
   ): Promise<R> {
-    const config = this.#config;
     const url = this.#url(spec);
+    const call = new CallSignal(options.signal);
+    let done = false;
+    try {
+      let result: R;
+      // The first attempt runs plain: the retry loop (and what it needs) is built only after a
+      // failure, so a call that succeeds at once (almost every call) pays nothing for it.
+      try {
+        result = await this.#attempt(spec, url, options, 1, call, onOk);
+      } catch (error) {
+        result = await this.#retried(spec, url, options, call, onOk, error);
+      }
+      done = true;
+      return result;
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      // Registers the credentials with the error, so its toJSON and inspect output mask them too.
+      throw MjGateError.isInstance(error) ? guardSecrets(error, this.#secrets()) : error;
+    } finally {
+      // An unread body handed back (`send`) stays abortable by the caller until it is read.
+      call.end(streaming && done);
+    }
+  }
+
+  /** The attempts after a failed first one, in p-retry's loop; `failure` is rethrown when it may not be retried. */
+  async #retried<T, R>(
+    spec: RequestSpec<T>,
+    url: string,
+    options: CallOptions,
+    call: CallSignal,
+    onOk: (response: Response, attempt: Attempt) => Promise<R>,
+    failure: unknown,
+  ): Promise<R> {
+    const config = this.#config;
     const maxRetries = config.maxRetries ?? 2;
     const signal = options.signal;
-    const call = new CallSignal(signal);
     let retryAfter: number | undefined;
-    let done = false;
-
-    const attempt = async (attemptNumber: number): Promise<R> => {
-      await this.#pacers[spec.call]?.take(signal);
-      return this.#attempt(spec, url, options, attemptNumber, call, onOk);
-    };
     /** Whether another attempt may follow `error` (never after an abort); keeps its Retry-After for the sleep. */
     const mayRetry = (error: unknown): error is MjGateError => {
       if (signal?.aborted || !MjGateError.isInstance(error) || !error.retryable) return false;
@@ -325,49 +366,30 @@ export class HttpTransport {
       await sleep(delay, signal);
     };
 
-    try {
-      // The first attempt runs plain: p-retry's loop is entered only after a retryable failure,
-      // so a call that succeeds at once (almost every call) pays nothing for it.
-      try {
-        const result = await attempt(1);
-        done = true;
-        return result;
-      } catch (error) {
-        // An abort is turned into the signal's reason below, whichever error it left here.
-        if (maxRetries <= 0 || !mayRetry(error)) throw asError(error);
-        await beforeRetry(error, 1, maxRetries);
-      }
-      const { default: pRetry, AbortError } = await loadPRetry();
-      const result = await pRetry(
-        async (retryNumber) => {
-          try {
-            return await attempt(retryNumber + 1);
-          } catch (error) {
-            throw mayRetry(error) ? error : new AbortError(asError(error));
-          }
+    // An abort is turned into the signal's reason by the caller, whichever error it left here.
+    if (maxRetries <= 0 || !mayRetry(failure)) throw asError(failure);
+    await beforeRetry(failure, 1, maxRetries);
+    const { default: pRetry, AbortError } = await loadPRetry();
+    return pRetry(
+      async (retryNumber) => {
+        try {
+          return await this.#attempt(spec, url, options, retryNumber + 1, call, onOk);
+        } catch (error) {
+          throw mayRetry(error) ? error : new AbortError(asError(error));
+        }
+      },
+      {
+        retries: maxRetries - 1,
+        signal,
+        // p-retry's own delay is off: the full-jitter / Retry-After sleep of `beforeRetry` replaces
+        // it, and being our own sleep, an abort cuts it short.
+        minTimeout: 0,
+        maxTimeout: 0,
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft > 0) await beforeRetry(error, attemptNumber + 1, retriesLeft);
         },
-        {
-          retries: maxRetries - 1,
-          signal,
-          // p-retry's own delay is off: the full-jitter / Retry-After sleep of `beforeRetry` replaces
-          // it, and being our own sleep, an abort cuts it short.
-          minTimeout: 0,
-          maxTimeout: 0,
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (retriesLeft > 0) await beforeRetry(error, attemptNumber + 1, retriesLeft);
-          },
-        },
-      );
-      done = true;
-      return result;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      // Registers the credentials with the error, so its toJSON and inspect output mask them too.
-      throw MjGateError.isInstance(error) ? guardSecrets(error, this.#secrets()) : error;
-    } finally {
-      // An unread body handed back (`send`) stays abortable by the caller until it is read.
-      call.end(streaming && done);
-    }
+      },
+    );
   }
 
   async #attempt<T, R>(
@@ -378,19 +400,18 @@ export class HttpTransport {
     call: CallSignal,
     onOk: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
+    // The pace comes first: waiting for a slot is not part of the attempt's time limit.
+    const pacer = this.#pacers[spec.call];
+    if (pacer) await pacer.take(options.signal);
     const config = this.#config;
     const provider = this.provider;
     const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? 60_000;
     const signal = call.start(timeoutMs);
     const attempt: Attempt = { signal, sentAt: Date.now() };
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'user-agent': `mjgate/${VERSION}`,
-      ...config.headers,
-      ...spec.headers,
-      ...options.headers,
-      ...config.authHeaders,
-    };
+    const headers: Record<string, string> =
+      this.#plainHeaders && !spec.headers && !options.headers
+        ? this.#plainHeaders
+        : { ...BASE_HEADERS, ...config.headers, ...spec.headers, ...options.headers, ...config.authHeaders };
     const isForm = typeof FormData !== 'undefined' && spec.body instanceof FormData;
     const debug = this.#debugs();
     if (debug) {

@@ -58,6 +58,15 @@ describe('every job and error leaving a client passes one guard', () => {
     expect(got.raw).toMatchObject({ note: 'Bearer [redacted]', kept: 'plain', nested: [{ deep: '[redacted]' }] });
   });
 
+  it('finds a credential as an element of a long array in raw, and masks it', async () => {
+    const list = [...Array.from({ length: 300_000 }, (_, index) => `line ${index}`), `key ${KEY}`];
+    const mj = client({ get: async (id) => job(id, { raw: { list } }) });
+    const got = (await mj.get('acme:t1')).raw as { list: string[] };
+    expect(got.list).toHaveLength(300_001);
+    expect(got.list.at(-1)).toBe('key [redacted]');
+    expect(got.list[0]).toBe('line 0');
+  });
+
   it('leaves raw untouched (the same object) when it holds no credential', async () => {
     const raw = { a: 1 };
     const mj = client({ get: async (id) => job(id, { raw }) });

@@ -87,6 +87,60 @@ describe('readText', () => {
     expect(partial.text).toBe('abcd');
   });
 
+  it('rejects with the reason when the signal aborts a read that waits for more, and cancels the body', async () => {
+    const controller = new AbortController();
+    let cancelled: unknown;
+    // A body that sends one chunk and then nothing, from a fetch that does not watch the signal.
+    const body = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new Uint8Array([0x7b]));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const partial = { text: '' };
+    const reading = readText(new Response(body), controller.signal, partial);
+    await vi.waitFor(() => expect(partial.text).toBe('{'));
+    controller.abort(new Error('gave up mid-body'));
+    await expect(reading).rejects.toThrow('gave up mid-body');
+    expect(cancelled).toEqual(new Error('gave up mid-body'));
+  });
+
+  it("rejects with the signal's reason, not the stream's own error, when fetch errors the body on abort", async () => {
+    const controller = new AbortController();
+    let fail: (error: unknown) => void = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(stream) {
+        fail = (error) => stream.error(error);
+      },
+    });
+    // What Node's fetch does to the body of a request whose signal aborts: it errors the stream
+    // (its listener was added with the request, so it runs before the reader's).
+    controller.signal.addEventListener(
+      'abort',
+      () => fail(new DOMException('This operation was aborted', 'AbortError')),
+      {
+        once: true,
+      },
+    );
+    const reading = readText(new Response(body), controller.signal, { text: '' });
+    controller.abort(new Error('the caller gave up'));
+    await expect(reading).rejects.toThrow('the caller gave up');
+  });
+
+  it("passes on a stream's own error when nothing aborted", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      pull(stream) {
+        stream.error(new TypeError('terminated'));
+      },
+    });
+    const partial = { text: '' };
+    await expect(readText(new Response(body), new AbortController().signal, partial)).rejects.toThrow(
+      new TypeError('terminated'),
+    );
+  });
+
   it('lets go of the abort listener once the body is read', async () => {
     const signal = new AbortController().signal;
     const removed = vi.spyOn(signal, 'removeEventListener');

@@ -79,6 +79,39 @@ describe('the request sent', () => {
     expect(requests[0]?.url).toBe('https://vendor.test/api/fetch?id=7&all=true&name=a+b');
   });
 
+  it('sends a path without a query under the base URL, encoded as a URL', async () => {
+    const { requests, fetch } = recording(() => new Response('{}'));
+    const client = transport(fetch);
+    await client.request({ method: 'GET', path: '/message/fetch/abc-1', call: 'read', schema: anything });
+    await client.request({ method: 'GET', path: '/jobs/a b/é', call: 'read', schema: anything });
+    expect(requests.map((request) => request.url)).toEqual([
+      'https://vendor.test/api/message/fetch/abc-1',
+      'https://vendor.test/api/jobs/a%20b/%C3%A9',
+    ]);
+  });
+
+  it("sends a call's own headers with that call only, never over the credentials", async () => {
+    const { requests, fetch } = recording(() => new Response('{}'));
+    const client = transport(fetch);
+    const read = { method: 'GET', path: '/fetch', call: 'read', schema: anything } as const;
+    await client.request(read, { headers: { 'x-trace': 't-1', authorization: 'Bearer other' } });
+    await client.request(read);
+    const sent = requests.map((request) => Object.fromEntries(request.headers));
+    const common = { accept: 'application/json', 'user-agent': `mjgate/${VERSION}`, authorization: `Bearer ${KEY}` };
+    expect(sent).toEqual([{ ...common, 'x-trace': 't-1' }, common]);
+  });
+
+  it("reads the client's own headers on every call, so a change to them reaches the next one", async () => {
+    const { requests, fetch } = recording(() => new Response('{}'));
+    const headers: Record<string, string> = { 'x-team': 'blue' };
+    const client = transport(fetch, { headers });
+    const read = { method: 'GET', path: '/fetch', call: 'read', schema: anything } as const;
+    await client.request(read);
+    headers['x-team'] = 'green';
+    await client.request(read);
+    expect(requests.map((request) => request.headers.get('x-team'))).toEqual(['blue', 'green']);
+  });
+
   it('sends FormData as a multipart body, and logs it as [form]', async () => {
     const { requests, bodies, fetch } = recording(() => new Response('{}'));
     const debug = vi.fn();
