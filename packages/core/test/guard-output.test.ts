@@ -36,6 +36,12 @@ describe('OutputGuard.job', () => {
     expect(clean).not.toHaveProperty('prompt');
   });
 
+  it("reads an array's elements, not its positions, as the body's text", () => {
+    // A secret made of digits matches no element here, only position 1234 of the list.
+    const raw = { list: Array.from({ length: 1_235 }, () => 'x') };
+    expect(new OutputGuard('acedata', ['1234']).job({ ...base, raw }).raw).toBe(raw);
+  });
+
   it('drops result URLs that are not absolute http(s), keeping the rest', () => {
     const guard = new OutputGuard('acedata');
     const clean = guard.job({
