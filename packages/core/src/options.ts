@@ -20,7 +20,11 @@ export interface ProviderOptions {
    * works. Giving both with different values is an `InvalidRequestError`.
    */
   baseUrl?: string;
-  /** A custom `fetch` (proxies, tests, edge runtimes). */
+  /**
+   * A custom `fetch` (proxies, tests, edge runtimes). It is handed a `Request` whose `signal` aborts
+   * when the caller aborts or the call's `timeoutMs` passes, so a wrapper that passes on only the
+   * `Request` is still cut short.
+   */
   fetch?: typeof globalThis.fetch;
   /** Limit for one HTTP call, ms. Default 60 000. */
   timeoutMs?: number;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpTransport, loadTransport } from '../src/provider.js';
@@ -72,5 +74,70 @@ describe('the call signal and fetch', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(recording.seen.signal?.aborted).toBe(true);
     expect(await outcome).toMatchObject({ name: 'TimeoutError' });
+  });
+});
+
+// Without a custom fetch the signal goes to the global fetch in `init`, beside the `Request` ky
+// built, rather than through ky (which would join it to a signal of its own with
+// `AbortSignal.any`, issue 13): the caller's abort and the time limit must still reach it.
+describe('the call signal and the global fetch', () => {
+  function globalTransport(baseUrl: string, timeoutMs?: number) {
+    return new HttpTransport({
+      provider: 'acme',
+      baseUrl,
+      authHeaders: { authorization: 'Bearer key-1' },
+      timeoutMs,
+      maxRetries: 0,
+    });
+  }
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("is handed the caller's abort beside the request ky built", async () => {
+    await loadTransport();
+    const seen: { input?: Request; signal?: AbortSignal } = {};
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.input = input as Request;
+      seen.signal = init?.signal ?? undefined;
+      return new Promise<Response>((_, reject) =>
+        seen.signal?.addEventListener('abort', () => reject(seen.signal?.reason)),
+      );
+    });
+    const caller = new AbortController();
+    const call = globalTransport('https://vendor.test/api').request(
+      { method: 'POST', path: '/jobs', call: 'read', schema: ok, body: { prompt: 'a fox' } },
+      { signal: caller.signal },
+    );
+    await vi.waitFor(() => expect(seen.signal).toBeDefined());
+    expect(seen.input?.url).toBe('https://vendor.test/api/jobs');
+    expect(await seen.input?.text()).toBe('{"prompt":"a fox"}');
+    expect(seen.signal?.aborted).toBe(false);
+    caller.abort(new Error('the user left'));
+    expect(seen.signal?.aborted).toBe(true);
+    await expect(call).rejects.toThrow('the user left');
+  });
+
+  it('over a real socket, a vendor that never answers is cut at the time limit and its connection closed', async () => {
+    await loadTransport();
+    let dropped!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      dropped = resolve;
+    });
+    // Answers nothing: only the time limit reaching fetch ends the call.
+    const server = createServer((_request, response) => response.on('close', dropped));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const error = await globalTransport(base, 100)
+        .request({ method: 'GET', path: '/status', call: 'read', schema: ok })
+        .catch((caught: Error) => caught);
+      expect(error).toMatchObject({ name: 'TimeoutError', message: expect.stringContaining('within 100 ms') });
+      await closed;
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
